@@ -1,0 +1,100 @@
+# SPDX-License-Identifier: GPL-2.0-only
+#
+# Builds and runs the xe virtual GPU driver inside a Debian linux-source-6.12
+# tree, under QEMU.  `make run` and `make test` do every step themselves,
+# from installing packages on a fresh Debian machine to booting the guest.
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+BUILD := $(TOP)/build
+KTAR := /usr/src/linux-source-6.12.tar.xz
+KSRC := $(BUILD)/linux-source-6.12
+OUT := $(BUILD)/out
+JOBS ?= $(shell nproc)
+
+export CCACHE_DIR ?= $(HOME)/.cache/xe-ccache
+export CCACHE_BASEDIR := $(BUILD)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_SLOPPINESS := time_macros,include_file_mtime,include_file_ctime
+export CCACHE_MAXSIZE ?= 8G
+export KBUILD_BUILD_TIMESTAMP := 2024-01-01
+export KBUILD_BUILD_USER := xe
+export KBUILD_BUILD_HOST := xe-build
+
+KMAKE = $(MAKE) -C $(KSRC) O=$(OUT)/$(1) ARCH=x86_64 CC="ccache gcc" \
+	HOSTCC="ccache gcc" -j$(JOBS)
+
+UAPI_TESTS := $(patsubst %.c,%,$(notdir $(wildcard tests/igt/xe_*.c)))
+TOOLS := xe-query
+USER_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
+	-I$(OUT)/$(1)/usr/include -I$(KSRC)/tools/testing/selftests \
+	-Itests/igt/lib -pthread
+
+.PHONY: all run test deps source graft bench clean distclean check FORCE
+
+all: kernel-release
+
+# --- set-up ----------------------------------------------------------------
+
+deps: $(BUILD)/.deps
+$(BUILD)/.deps: tools/install-deps
+	@mkdir -p $(BUILD)
+	tools/install-deps
+	@touch $@
+
+source: $(KSRC)/.unpacked
+$(KSRC)/.unpacked: $(BUILD)/.deps
+	rm -rf $(KSRC)
+	tar -xf $(KTAR) -C $(BUILD)
+	rm -rf $(KSRC)/drivers/gpu/drm/xe $(KSRC)/Documentation/gpu/xe
+	@touch $@
+
+# Copy the project's files over the tree; rsync keeps modification times,
+# so only what changed is rebuilt.
+graft: $(KSRC)/.unpacked
+	rsync -a --delete drivers/gpu/drm/xe/ $(KSRC)/drivers/gpu/drm/xe/
+	rsync -a --delete Documentation/gpu/xe/ $(KSRC)/Documentation/gpu/xe/
+	rsync -a include/uapi/drm/xe_drm.h $(KSRC)/include/uapi/drm/xe_drm.h
+
+# --- kernels -----------------------------------------------------------------
+
+$(OUT)/%/.config: configs/base.config configs/%.config tools/kconfig-merge | graft
+	tools/kconfig-merge $(KSRC) $(OUT)/$* configs/base.config configs/$*.config
+
+kernel-%: graft $(OUT)/%/.config FORCE
+	+$(call KMAKE,$*) bzImage modules
+	+$(call KMAKE,$*) headers >/dev/null
+	rm -rf $(OUT)/$*/mods
+	+$(call KMAKE,$*) INSTALL_MOD_PATH=$(OUT)/$*/mods modules_install >/dev/null
+
+# --- userspace ---------------------------------------------------------------
+
+user-%: kernel-% FORCE
+	@mkdir -p $(OUT)/$*/user
+	@set -e; for t in $(UAPI_TESTS); do \
+		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$t tests/igt/$$t.c \
+			tests/igt/lib/*.c; \
+	done
+	@set -e; for t in $(TOOLS); do \
+		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$t tools/$$t.c; \
+	done
+
+# --- the two commands --------------------------------------------------------
+
+run: user-release
+	tools/vm-run --kernel $(OUT)/release --log $(OUT)/release/run.log -- \
+		$(OUT)/release/user/xe-query
+
+test: user-debug
+	python3 tests/run-tests --kernel $(OUT)/debug --results $(OUT)/debug/results
+
+check: graft $(OUT)/release/.config
+	tools/check-style $(KSRC) $(OUT)/release
+
+clean:
+	rm -rf $(OUT)
+
+distclean:
+	rm -rf $(BUILD)
+
+FORCE:

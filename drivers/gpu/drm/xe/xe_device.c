@@ -1,0 +1,155 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The xe virtual GPU authors
+ */
+
+#include <linux/bitfield.h>
+#include <linux/platform_device.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/drm_ioctl.h>
+#include <drm/xe_drm.h>
+
+#include "emu/xe_emu_hw.h"
+#include "xe_bo.h"
+#include "xe_device.h"
+#include "xe_device_types.h"
+#include "xe_drv.h"
+#include "xe_hw_engine.h"
+#include "xe_mmio.h"
+#include "xe_query.h"
+
+/**
+ * DOC: Device
+ *
+ * The driver binds to the platform devices the emulated hardware plugs in
+ * (emu/xe_emu_hw.h) and registers one DRM device per GPU, with a primary
+ * and a render node. Probe reads what the device is from its registers,
+ * lists its engines, sets up memory management, and registers the DRM
+ * device last, so userspace never sees a half-initialised device.
+ *
+ * Everything probe sets up is released by managed actions: devres for
+ * what lives as long as the binding, drmm for what must outlive it until
+ * the last file is closed. Unbinding unplugs the DRM device first; open
+ * files then get -ENODEV from ioctls and a dummy page for CPU faults.
+ */
+
+static const struct drm_ioctl_desc xe_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(XE_DEVICE_QUERY, xe_query_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_GEM_CREATE, xe_gem_create_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_GEM_MMAP_OFFSET, xe_gem_mmap_offset_ioctl,
+			  DRM_RENDER_ALLOW),
+};
+
+static const struct file_operations xe_driver_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.mmap = drm_gem_mmap,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+};
+
+static const struct drm_driver xe_drm_driver = {
+	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.ioctls = xe_ioctls,
+	.num_ioctls = ARRAY_SIZE(xe_ioctls),
+	.fops = &xe_driver_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.date = DRIVER_DATE,
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+	.patchlevel = DRIVER_PATCHLEVEL,
+};
+
+#define XE_SCRATCH_PATTERN	0x5a17e0c3
+
+static int xe_device_read_info(struct xe_device *xe)
+{
+	u32 id, ver;
+
+	/* A device that does not hold a written value is not there. */
+	xe_mmio_write32(xe, XE_EMU_REG_SCRATCH, XE_SCRATCH_PATTERN);
+	if (xe_mmio_read32(xe, XE_EMU_REG_SCRATCH) != XE_SCRATCH_PATTERN) {
+		drm_err(&xe->drm, "device does not respond on its bus\n");
+		return -ENODEV;
+	}
+
+	id = xe_mmio_read32(xe, XE_EMU_REG_ID);
+	ver = xe_mmio_read32(xe, XE_EMU_REG_GFX_VERSION);
+	xe->info.devid = FIELD_GET(XE_EMU_ID_DEVICE, id);
+	xe->info.revid = FIELD_GET(XE_EMU_ID_REVISION, id);
+	xe->info.graphics_ver = FIELD_GET(XE_EMU_GFX_VERSION_MAJOR, ver);
+	xe->info.graphics_rel = FIELD_GET(XE_EMU_GFX_VERSION_MINOR, ver);
+	xe->info.va_bits = xe_mmio_read32(xe, XE_EMU_REG_VA_BITS);
+	xe->info.ref_clock = xe_mmio_read32(xe, XE_EMU_REG_TIMESTAMP_FREQ);
+
+	xe->mem.vram_size = xe_mmio_read64_2x32(xe, XE_EMU_REG_VRAM_SIZE_LO);
+	xe->mem.vram_bar = xe->bus.vram_bar;
+	if (!xe->mem.vram_size || !IS_ALIGNED(xe->mem.vram_size, PAGE_SIZE) ||
+	    xe->info.va_bits < 32 || xe->info.va_bits > 57) {
+		drm_err(&xe->drm, "unusable device: %llu bytes of VRAM, %u VA bits\n",
+			xe->mem.vram_size, xe->info.va_bits);
+		return -ENODEV;
+	}
+
+	return 0;
+}
+
+static int xe_probe(struct platform_device *pdev)
+{
+	const struct xe_emu_bus *bus = dev_get_platdata(&pdev->dev);
+	struct xe_device *xe;
+	int err;
+
+	if (!bus)
+		return -ENODEV;
+
+	xe = devm_drm_dev_alloc(&pdev->dev, &xe_drm_driver, struct xe_device, drm);
+	if (IS_ERR(xe))
+		return PTR_ERR(xe);
+
+	xe->bus = *bus;
+	err = xe_device_read_info(xe);
+	if (err)
+		return err;
+
+	err = xe_hw_engines_init_early(xe);
+	if (err)
+		return err;
+
+	err = xe_bo_init_ttm(xe);
+	if (err)
+		return err;
+
+	err = drm_dev_register(&xe->drm, 0);
+	if (err)
+		return err;
+
+	platform_set_drvdata(pdev, xe);
+	drm_info(&xe->drm, "virtual Xe GPU %04x rev %02x, IP %u.%02u: %u engines, %llu MiB VRAM\n",
+		 xe->info.devid, xe->info.revid, xe->info.graphics_ver,
+		 xe->info.graphics_rel, xe->num_hw_engines, xe->mem.vram_size >> 20);
+	return 0;
+}
+
+static void xe_remove(struct platform_device *pdev)
+{
+	struct xe_device *xe = platform_get_drvdata(pdev);
+
+	drm_dev_unplug(&xe->drm);
+}
+
+struct platform_driver xe_platform_driver = {
+	.probe = xe_probe,
+	.remove = xe_remove,
+	.driver = {
+		.name = XE_EMU_DEVICE_NAME,
+	},
+};

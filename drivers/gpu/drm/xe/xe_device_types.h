@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Copyright © 2026 The xe virtual GPU authors
+ */
+
+#ifndef _XE_DEVICE_TYPES_H_
+#define _XE_DEVICE_TYPES_H_
+
+#include <drm/drm_device.h>
+#include <drm/ttm/ttm_device.h>
+#include <drm/ttm/ttm_placement.h>
+
+#include "emu/xe_emu_hw.h"
+#include "xe_hw_engine_types.h"
+#include "xe_ttm_sys_mgr_types.h"
+#include "xe_ttm_vram_mgr_types.h"
+
+/* Memory-region instances, as userspace names them in placement masks. */
+#define XE_MEM_REGION_SYSMEM	0
+#define XE_MEM_REGION_VRAM0	1
+#define XE_MEM_REGION_MASK	(BIT(XE_MEM_REGION_SYSMEM) | BIT(XE_MEM_REGION_VRAM0))
+
+/* TTM placements. */
+#define XE_PL_SYSTEM		TTM_PL_SYSTEM
+#define XE_PL_TT		TTM_PL_TT
+#define XE_PL_VRAM0		TTM_PL_VRAM
+
+/**
+ * struct xe_device_info - what the device is, read from its registers once
+ */
+struct xe_device_info {
+	/** @devid: PCI-style device id */
+	u16 devid;
+	/** @revid: revision */
+	u8 revid;
+	/** @graphics_ver: graphics IP major version */
+	u8 graphics_ver;
+	/** @graphics_rel: graphics IP minor version */
+	u8 graphics_rel;
+	/** @va_bits: width of a GPU virtual address */
+	u8 va_bits;
+	/** @ref_clock: timestamp frequency in Hz */
+	u32 ref_clock;
+};
+
+/**
+ * struct xe_device - one bound virtual GPU
+ *
+ * Everything here is set up at probe and torn down by managed actions;
+ * nothing changes while the device is registered unless its member says
+ * otherwise.
+ */
+struct xe_device {
+	/** @drm: the DRM device; the structure is allocated around it */
+	struct drm_device drm;
+	/** @bus: how the CPU reaches the hardware */
+	struct xe_emu_bus bus;
+	/** @info: identification and capabilities */
+	struct xe_device_info info;
+	/** @hw_engines: the engines the fuses enable */
+	struct xe_hw_engine hw_engines[XE_MAX_HW_ENGINES];
+	/** @num_hw_engines: valid entries in @hw_engines */
+	unsigned int num_hw_engines;
+	/** @mem: memory management */
+	struct {
+		/** @mem.bdev: the TTM device */
+		struct ttm_device bdev;
+		/** @mem.vram_size: bytes of device memory */
+		u64 vram_size;
+		/** @mem.vram_bar: CPU mapping of all of device memory */
+		void __iomem *vram_bar;
+		/** @mem.vram: device-memory manager (XE_PL_VRAM0) */
+		struct xe_ttm_vram_mgr vram;
+		/** @mem.sys: system-memory manager (XE_PL_TT) */
+		struct xe_ttm_sys_mgr sys;
+	} mem;
+};
+
+/**
+ * to_xe_device() - the xe device around a DRM device
+ * @dev: DRM device of the xe driver
+ *
+ * Return: the &struct xe_device.
+ */
+static inline struct xe_device *to_xe_device(const struct drm_device *dev)
+{
+	return container_of(dev, struct xe_device, drm);
+}
+
+/**
+ * ttm_to_xe_device() - the xe device around a TTM device
+ * @bdev: TTM device of the xe driver
+ *
+ * Return: the &struct xe_device.
+ */
+static inline struct xe_device *ttm_to_xe_device(struct ttm_device *bdev)
+{
+	return container_of(bdev, struct xe_device, mem.bdev);
+}
+
+#endif
