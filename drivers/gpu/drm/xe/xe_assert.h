@@ -24,7 +24,7 @@
 #define xe_assert(xe, cond)						\
 	drm_WARN_ONCE(&(xe)->drm, !(cond), "xe_assert(%s) failed\n", #cond)
 #else
-#define xe_assert(xe, cond)	BUILD_BUG_ON_INVALID(cond)
+#define xe_assert(xe, cond)	do { (void)(xe); BUILD_BUG_ON_INVALID(cond); } while (0)
 #endif
 
 #endif

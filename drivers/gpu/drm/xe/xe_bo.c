@@ -19,6 +19,7 @@
 
 #include <kunit/visibility.h>
 
+#include "xe_assert.h"
 #include "xe_bo.h"
 #include "xe_device_types.h"
 #include "xe_macros.h"
@@ -152,6 +153,8 @@ static void xe_bo_copy_cpu(struct xe_device *xe, struct ttm_buffer_object *tbo,
 	struct xe_res_cursor cur;
 	pgoff_t i = 0;
 
+	xe_assert(xe, dir == XE_BO_CLEAR_VRAM || tt->num_pages == PFN_UP(tbo->base.size));
+
 	for (xe_res_first(vram, &xe->mem.vram.mm, 0, tbo->base.size, &cur);
 	     cur.remaining; cond_resched()) {
 		void __iomem *bar = xe->mem.vram_bar + cur.start;
@@ -239,6 +242,8 @@ static unsigned long xe_ttm_io_mem_pfn(struct ttm_buffer_object *tbo,
 	struct xe_device *xe = ttm_to_xe_device(tbo->bdev);
 	struct xe_res_cursor cur;
 
+	/* TTM asks only for resources io_mem_reserve() called I/O memory. */
+	xe_assert(xe, tbo->resource->mem_type == XE_PL_VRAM0);
 	xe_res_first(tbo->resource, &xe->mem.vram.mm,
 		     (u64)page_offset << PAGE_SHIFT, PAGE_SIZE, &cur);
 	return xe->bus.ops->vram_pfn(xe->bus.hw, cur.start);
