@@ -126,6 +126,9 @@
 #define XE_EMU_REG_G2H_HEAD		0x00b0
 #define XE_EMU_REG_G2H_TAIL		0x00b4
 
+/* One past the last register offset. */
+#define XE_EMU_REG_SPACE		0x1000
+
 #define XE_EMU_CT_ACTION		GENMASK(31, 16)
 #define XE_EMU_CT_LEN			GENMASK(7, 0)
 /* Longest payload of any message, in dwords. */
