@@ -9,6 +9,7 @@
 #include <linux/mm.h>
 
 #include <drm/drm_drv.h>
+#include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_gem_ttm_helper.h>
 #include <drm/drm_managed.h>
@@ -26,6 +27,7 @@
 #include "xe_res_cursor.h"
 #include "xe_ttm_sys_mgr.h"
 #include "xe_ttm_vram_mgr.h"
+#include "xe_vm.h"
 
 /**
  * DOC: Buffer objects
@@ -100,8 +102,11 @@ static struct ttm_tt *xe_ttm_tt_create(struct ttm_buffer_object *tbo,
 	if (bo->cpu_caching == DRM_XE_GEM_CPU_CACHING_WC)
 		caching = ttm_write_combined;
 
-	/* Whatever the previous placement, pages reach userspace zeroed. */
-	if (ttm_tt_init(tt, tbo, page_flags | TTM_TT_FLAG_ZERO_ALLOC, caching, 0)) {
+	/*
+	 * Whatever the previous placement, pages reach userspace zeroed; and
+	 * the pool maps them for the device, which reaches them by bus address.
+	 */
+	if (ttm_sg_tt_init(tt, tbo, page_flags | TTM_TT_FLAG_ZERO_ALLOC, caching)) {
 		kfree(tt);
 		return NULL;
 	}
@@ -189,6 +194,13 @@ static int xe_bo_move(struct ttm_buffer_object *tbo, bool evict,
 	err = ttm_bo_wait_ctx(tbo, ctx);
 	if (err)
 		return err;
+
+	/* No GPU mapping may reach the old place once data starts to move. */
+	if (old_mem && xe_bo_is_xe_bo(tbo)) {
+		err = xe_vm_bo_move_notify(ttm_to_xe_bo(tbo));
+		if (err)
+			return err;
+	}
 
 	if (new_type == XE_PL_VRAM0) {
 		if (old_type == XE_PL_VRAM0)
@@ -279,6 +291,7 @@ static void xe_ttm_bo_destroy(struct ttm_buffer_object *tbo)
 	struct xe_bo *bo = ttm_to_xe_bo(tbo);
 
 	drm_gem_object_release(&tbo->base);
+	xe_vm_put(bo->vm);
 	kfree(bo);
 }
 
@@ -358,6 +371,7 @@ static const struct drm_gem_object_funcs xe_gem_object_funcs = {
 /**
  * xe_bo_create_user() - create a BO for userspace
  * @xe: the device
+ * @vm: VM the BO is private to (its reservation must be held), or NULL
  * @size: size in bytes, page aligned
  * @flags: XE_BO_FLAG_*; at least one of SYSTEM and VRAM0
  * @cpu_caching: DRM_XE_GEM_CPU_CACHING_WB or _WC
@@ -370,8 +384,8 @@ static const struct drm_gem_object_funcs xe_gem_object_funcs = {
  * Return: the BO with one reference, or ERR_PTR(-ENOSPC) when no
  * placement can hold it, -ENOMEM, or -EINTR/-ERESTARTSYS on a signal.
  */
-struct xe_bo *xe_bo_create_user(struct xe_device *xe, u64 size, u32 flags,
-				u16 cpu_caching)
+struct xe_bo *xe_bo_create_user(struct xe_device *xe, struct xe_vm *vm, u64 size,
+				u32 flags, u16 cpu_caching)
 {
 	struct ttm_operation_ctx ctx = { .interruptible = true };
 	const struct ttm_placement *initial;
@@ -387,16 +401,19 @@ struct xe_bo *xe_bo_create_user(struct xe_device *xe, u64 size, u32 flags,
 	bo->ttm.base.funcs = &xe_gem_object_funcs;
 	xe_bo_placement_init(bo);
 	drm_gem_private_object_init(&xe->drm, &bo->ttm.base, size);
+	if (vm)
+		bo->vm = xe_vm_get(vm);
 
 	initial = flags & XE_BO_FLAG_DEFER_BACKING ? &xe_sys_placement : &bo->placement;
 	/* On failure this calls xe_ttm_bo_destroy(), which frees @bo. */
 	err = ttm_bo_init_reserved(&xe->mem.bdev, &bo->ttm, ttm_bo_type_device,
 				   (struct ttm_placement *)initial, 0, &ctx,
-				   NULL, NULL, xe_ttm_bo_destroy);
+				   NULL, vm ? xe_vm_resv(vm) : NULL, xe_ttm_bo_destroy);
 	if (err)
 		return ERR_PTR(err);
 
-	ttm_bo_unreserve(&bo->ttm);
+	if (!vm)
+		ttm_bo_unreserve(&bo->ttm);
 	return bo;
 }
 
@@ -497,6 +514,9 @@ static bool xe_bo_size_fits(struct xe_device *xe, u64 size, u32 flags)
  * @data: &struct drm_xe_gem_create
  * @file: the caller's DRM file
  *
+ * A BO created with a VM id is private to that VM: it shares the VM's
+ * reservation and can only be bound in that VM.
+ *
  * Return: 0 with the new handle in &drm_xe_gem_create.handle; -EINVAL for
  * malformed arguments, -ENOENT for an unknown VM, -ENOSPC when no allowed
  * region can hold the size, -ENOMEM, or -EINTR/-ERESTARTSYS on a signal.
@@ -505,6 +525,7 @@ int xe_gem_create_ioctl(struct drm_device *dev, void *data, struct drm_file *fil
 {
 	struct xe_device *xe = to_xe_device(dev);
 	struct drm_xe_gem_create *args = data;
+	struct xe_vm *vm = NULL;
 	u32 flags = 0;
 	struct xe_bo *bo;
 	u32 handle;
@@ -512,9 +533,6 @@ int xe_gem_create_ioctl(struct drm_device *dev, void *data, struct drm_file *fil
 
 	if (XE_IOCTL_DBG(xe, xe_gem_create_check(args, XE_MEM_REGION_MASK)))
 		return -EINVAL;
-	/* No VM exists that a BO could be private to. */
-	if (XE_IOCTL_DBG(xe, args->vm_id))
-		return -ENOENT;
 
 	if (args->placement & BIT(XE_MEM_REGION_SYSMEM))
 		flags |= XE_BO_FLAG_SYSTEM;
@@ -525,7 +543,22 @@ int xe_gem_create_ioctl(struct drm_device *dev, void *data, struct drm_file *fil
 	if (XE_IOCTL_DBG(xe, !xe_bo_size_fits(xe, args->size, flags)))
 		return -ENOSPC;
 
-	bo = xe_bo_create_user(xe, args->size, flags, args->cpu_caching);
+	if (args->vm_id) {
+		vm = xe_vm_lookup(file->driver_priv, args->vm_id);
+		if (XE_IOCTL_DBG(xe, !vm))
+			return -ENOENT;
+		err = dma_resv_lock_interruptible(xe_vm_resv(vm), NULL);
+		if (err) {
+			xe_vm_put(vm);
+			return err;
+		}
+	}
+
+	bo = xe_bo_create_user(xe, vm, args->size, flags, args->cpu_caching);
+	if (vm) {
+		dma_resv_unlock(xe_vm_resv(vm));
+		xe_vm_put(vm);
+	}
 	if (IS_ERR(bo))
 		return PTR_ERR(bo);
 

@@ -9,6 +9,8 @@
 #include <drm/ttm/ttm_bo.h>
 #include <drm/ttm/ttm_placement.h>
 
+struct xe_vm;
+
 /** XE_BO_MAX_PLACEMENTS - placements a BO may list */
 #define XE_BO_MAX_PLACEMENTS	2
 
@@ -29,6 +31,11 @@ struct xe_bo {
 	struct ttm_place placements[XE_BO_MAX_PLACEMENTS];
 	/** @placement: TTM's view of @placements */
 	struct ttm_placement placement;
+	/**
+	 * @vm: the VM the BO is private to (sharing its reservation), with a
+	 * reference, or NULL
+	 */
+	struct xe_vm *vm;
 };
 
 #endif

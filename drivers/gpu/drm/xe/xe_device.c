@@ -10,16 +10,25 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/xe_drm.h>
 
 #include "emu/xe_emu_hw.h"
 #include "xe_bo.h"
+#include "xe_ct.h"
 #include "xe_device.h"
 #include "xe_device_types.h"
 #include "xe_drv.h"
+#include "xe_exec.h"
+#include "xe_exec_queue.h"
 #include "xe_hw_engine.h"
+#include "xe_irq.h"
 #include "xe_mmio.h"
+#include "xe_pagefault.h"
 #include "xe_query.h"
+#include "xe_submit.h"
+#include "xe_tlb_inval.h"
+#include "xe_vm.h"
 
 /**
  * DOC: Device
@@ -41,12 +50,58 @@ static const struct drm_ioctl_desc xe_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(XE_GEM_CREATE, xe_gem_create_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(XE_GEM_MMAP_OFFSET, xe_gem_mmap_offset_ioctl,
 			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_VM_CREATE, xe_vm_create_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_VM_DESTROY, xe_vm_destroy_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_VM_BIND, xe_vm_bind_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_CREATE, xe_exec_queue_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_DESTROY, xe_exec_queue_destroy_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_EXEC_QUEUE_GET_PROPERTY, xe_exec_queue_get_property_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_EXEC, xe_exec_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(XE_WAIT_USER_FENCE, xe_wait_user_fence_ioctl, DRM_RENDER_ALLOW),
 };
+
+static int xe_file_open(struct drm_device *dev, struct drm_file *file)
+{
+	struct xe_file *xef = kzalloc(sizeof(*xef), GFP_KERNEL);
+
+	if (!xef)
+		return -ENOMEM;
+
+	xef->xe = to_xe_device(dev);
+	xef->drm = file;
+	mutex_init(&xef->vm.lock);
+	xa_init_flags(&xef->vm.xa, XA_FLAGS_ALLOC1);
+	mutex_init(&xef->exec_queue.lock);
+	xa_init_flags(&xef->exec_queue.xa, XA_FLAGS_ALLOC1);
+	file->driver_priv = xef;
+	return 0;
+}
+
+static void xe_file_close(struct drm_device *dev, struct drm_file *file)
+{
+	struct xe_file *xef = file->driver_priv;
+
+	/* Queues first: they use the VMs. */
+	xe_exec_queue_file_close(xef);
+	xe_vm_file_close(xef);
+
+	xa_destroy(&xef->exec_queue.xa);
+	mutex_destroy(&xef->exec_queue.lock);
+	xa_destroy(&xef->vm.xa);
+	mutex_destroy(&xef->vm.lock);
+	kfree(xef);
+}
 
 DEFINE_DRM_GEM_FOPS(xe_driver_fops);
 
 static const struct drm_driver xe_drm_driver = {
-	.driver_features = DRIVER_GEM | DRIVER_RENDER,
+	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
+			   DRIVER_SYNCOBJ_TIMELINE | DRIVER_GEM_GPUVA,
+	.open = xe_file_open,
+	.postclose = xe_file_close,
 	.ioctls = xe_ioctls,
 	.num_ioctls = ARRAY_SIZE(xe_ioctls),
 	.fops = &xe_driver_fops,
@@ -92,6 +147,40 @@ static int xe_device_read_info(struct xe_device *xe)
 	return 0;
 }
 
+static void xe_device_fini_gt(struct drm_device *drm, void *arg)
+{
+	struct xe_device *xe = to_xe_device(drm);
+
+	drm_WARN_ON(drm, !xa_empty(&xe->vms_by_asid));
+	xa_destroy(&xe->vms_by_asid);
+}
+
+/* Brings up the GT's services: submission, invalidation, faults, CT, IRQ. */
+static int xe_device_init_gt(struct xe_device *xe, struct platform_device *pdev)
+{
+	int err;
+
+	init_waitqueue_head(&xe->ufence_wq);
+	xa_init_flags(&xe->vms_by_asid, XA_FLAGS_ALLOC1);
+	err = drmm_add_action_or_reset(&xe->drm, xe_device_fini_gt, NULL);
+	if (err)
+		return err;
+
+	err = xe_submit_init(xe);
+	if (err)
+		return err;
+	err = xe_tlb_inval_init(xe);
+	if (err)
+		return err;
+	err = xe_pagefault_init(xe);
+	if (err)
+		return err;
+	err = xe_ct_init(xe);
+	if (err)
+		return err;
+	return xe_irq_init(xe, pdev);
+}
+
 static int xe_probe(struct platform_device *pdev)
 {
 	const struct xe_emu_bus *bus = dev_get_platdata(&pdev->dev);
@@ -118,9 +207,14 @@ static int xe_probe(struct platform_device *pdev)
 	if (err)
 		return err;
 
+	err = xe_device_init_gt(xe, pdev);
+	if (err)
+		return err;
+
 	err = drm_dev_register(&xe->drm, 0);
 	if (err)
 		return err;
+	xe_tlb_inval_debugfs_register(xe);
 
 	platform_set_drvdata(pdev, xe);
 	drm_info(&xe->drm, "virtual Xe GPU %04x rev %02x, IP %u.%02u: %u engines, %llu MiB VRAM\n",

@@ -10,8 +10,15 @@
 #include <drm/ttm/ttm_device.h>
 #include <drm/ttm/ttm_placement.h>
 
+#include <linux/mutex.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
 #include "emu/xe_emu_hw.h"
+#include "xe_ct_types.h"
 #include "xe_hw_engine_types.h"
+#include "xe_pagefault.h"
 #include "xe_ttm_sys_mgr_types.h"
 #include "xe_ttm_vram_mgr_types.h"
 
@@ -74,6 +81,67 @@ struct xe_device {
 		/** @mem.sys: system-memory manager (XE_PL_TT) */
 		struct xe_ttm_sys_mgr sys;
 	} mem;
+	/** @ct: command transport to the GT */
+	struct xe_ct ct;
+	/** @submit: hardware contexts */
+	struct {
+		/** @submit.contexts: exec queue of each context id */
+		struct xarray contexts;
+	} submit;
+	/** @tlb_inval: TLB invalidation */
+	struct {
+		/** @tlb_inval.lock: keeps seqnos in the order they are sent */
+		struct mutex lock;
+		/** @tlb_inval.seqno_next: last seqno sent, under @tlb_inval.lock */
+		u32 seqno_next;
+		/** @tlb_inval.seqno_done: last seqno the GT completed */
+		u32 seqno_done;
+		/** @tlb_inval.wq: woken when an invalidation completes */
+		wait_queue_head_t wq;
+		/** @tlb_inval.skip: debug knob: skip invalidations */
+		bool skip;
+	} tlb_inval;
+	/** @pf: page-fault consumer */
+	struct {
+		/** @pf.queue: ring of reported faults */
+		struct xe_pagefault_queue queue;
+		/** @pf.work: the worker draining the ring */
+		struct work_struct work;
+		/** @pf.wq: where the worker runs */
+		struct workqueue_struct *wq;
+		/** @pf.handled: faults answered */
+		atomic64_t handled;
+		/** @pf.failed: faults answered with failure */
+		atomic64_t failed;
+	} pf;
+	/** @vms_by_asid: every VM by address-space id, for fault handling */
+	struct xarray vms_by_asid;
+	/** @ufence_wq: woken on every user interrupt and queue ban */
+	wait_queue_head_t ufence_wq;
+};
+
+/**
+ * struct xe_file - what the driver keeps per open DRM file
+ */
+struct xe_file {
+	/** @xe: the device */
+	struct xe_device *xe;
+	/** @drm: the DRM file */
+	struct drm_file *drm;
+	/** @vm: the file's VMs by id */
+	struct {
+		/** @vm.lock: protects @vm.xa */
+		struct mutex lock;
+		/** @vm.xa: the VMs */
+		struct xarray xa;
+	} vm;
+	/** @exec_queue: the file's exec queues by id */
+	struct {
+		/** @exec_queue.lock: protects @exec_queue.xa */
+		struct mutex lock;
+		/** @exec_queue.xa: the queues */
+		struct xarray xa;
+	} exec_queue;
 };
 
 /**

@@ -6,11 +6,14 @@
 #include <linux/bitfield.h>
 #include <linux/bitops.h>
 
+#include <drm/xe_drm.h>
+
 #include <kunit/visibility.h>
 
 #include "emu/xe_emu_hw.h"
 #include "xe_device_types.h"
 #include "xe_hw_engine.h"
+#include "xe_hw_fence.h"
 #include "xe_mmio.h"
 
 /**
@@ -30,7 +33,7 @@ static const char * const xe_engine_class_prefix[XE_ENGINE_CLASS_MAX] = {
 static unsigned int xe_hw_engines_add(struct xe_hw_engine *engines,
 				      unsigned int count, unsigned int max,
 				      enum xe_engine_class class,
-				      unsigned long mask)
+				      unsigned long mask, unsigned int first_bit)
 {
 	unsigned int instance;
 
@@ -42,6 +45,9 @@ static unsigned int xe_hw_engines_add(struct xe_hw_engine *engines,
 		hwe = &engines[count++];
 		hwe->class = class;
 		hwe->instance = instance;
+		hwe->fuse_bit = first_bit + instance;
+		xe_hw_fence_irq_init(&hwe->fence_irq);
+		atomic_set(&hwe->num_queues, 0);
 		snprintf(hwe->name, sizeof(hwe->name), "%s%u",
 			 xe_engine_class_prefix[class], instance);
 	}
@@ -64,9 +70,9 @@ VISIBLE_IF_KUNIT unsigned int xe_hw_engines_from_fuse(u32 fuse,
 	unsigned int count;
 
 	count = xe_hw_engines_add(engines, 0, max, XE_ENGINE_CLASS_COPY,
-				  FIELD_GET(XE_EMU_FUSE_BCS_MASK, fuse));
+				  FIELD_GET(XE_EMU_FUSE_BCS_MASK, fuse), 0);
 	return xe_hw_engines_add(engines, count, max, XE_ENGINE_CLASS_COMPUTE,
-				 FIELD_GET(XE_EMU_FUSE_CCS_MASK, fuse));
+				 FIELD_GET(XE_EMU_FUSE_CCS_MASK, fuse), XE_EMU_FUSE_CCS_SHIFT);
 }
 EXPORT_SYMBOL_IF_KUNIT(xe_hw_engines_from_fuse);
 
@@ -89,4 +95,16 @@ int xe_hw_engines_init_early(struct xe_device *xe)
 	}
 
 	return 0;
+}
+
+/**
+ * xe_hw_engine_uapi_class() - the uAPI class of an engine
+ * @hwe: the engine
+ *
+ * Return: DRM_XE_ENGINE_CLASS_COPY or DRM_XE_ENGINE_CLASS_COMPUTE.
+ */
+u16 xe_hw_engine_uapi_class(const struct xe_hw_engine *hwe)
+{
+	return hwe->class == XE_ENGINE_CLASS_COPY ? DRM_XE_ENGINE_CLASS_COPY :
+						    DRM_XE_ENGINE_CLASS_COMPUTE;
 }

@@ -6,7 +6,10 @@
 #ifndef _XE_HW_ENGINE_TYPES_H_
 #define _XE_HW_ENGINE_TYPES_H_
 
+#include <linux/atomic.h>
 #include <linux/types.h>
+
+#include "xe_hw_fence_types.h"
 
 /** enum xe_engine_class - kinds of hardware engine */
 enum xe_engine_class {
@@ -31,6 +34,12 @@ struct xe_hw_engine {
 	enum xe_engine_class class;
 	/** @instance: instance within the class */
 	u16 instance;
+	/** @fuse_bit: the engine's bit in the fuse and interrupt registers */
+	u16 fuse_bit;
+	/** @fence_irq: fences waiting for this engine's user interrupt */
+	struct xe_hw_fence_irq fence_irq;
+	/** @num_queues: exec queues placed on this engine */
+	atomic_t num_queues;
 };
 
 #endif

@@ -4,7 +4,14 @@
  */
 
 #include <linux/bitfield.h>
+#include <linux/delay.h>
 #include <linux/dma-mapping.h>
+#include <linux/idr.h>
+#include <linux/interrupt.h>
+#include <linux/ioport.h>
+#include <linux/irq.h>
+#include <linux/irq_sim.h>
+#include <linux/irqdomain.h>
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -23,16 +30,60 @@
  * xe_emu_init() builds the requested number of GPUs, each with its own
  * register file and device memory, and puts each on the platform bus as a
  * device named XE_EMU_DEVICE_NAME whose platform data is the &struct
- * xe_emu_bus described in xe_emu_hw.h. The driver binds to those devices
- * like to any other; xe_emu_fini() unplugs them (the driver unbinds first)
- * and frees the hardware.
+ * xe_emu_bus described in xe_emu_hw.h and whose IRQ resource 0 is its
+ * interrupt line. The driver binds to those devices like to any other;
+ * xe_emu_fini() unplugs them (the driver unbinds first) and frees the
+ * hardware.
+ *
+ * A GPU is a register file, VRAM, an interrupt line, a GuC thread that
+ * serves the command transport (xe_emu_ct.c) and one thread per fused
+ * engine (xe_emu_engine.c, xe_emu_cs.c), which translate addresses
+ * through their TLBs (xe_emu_mmu.c) and reach memory through
+ * xe_emu_mem.c. The threads start before the device is plugged in and
+ * stop after it is unplugged; a driver that did not quiesce the device
+ * first (disable CT, deregister its contexts) loses what was in flight,
+ * as at a reset, and nothing leaks.
  *
  * Register reads and writes are served from &struct xe_emu_hw; VRAM is a
  * zeroed vmalloc area, so the BAR is that area and a BAR offset maps to
  * its page with vmalloc_to_pfn().
+ *
+ * The interrupt line is a simulated interrupt controller (irq_sim) with a
+ * single line: raising it queues a hard irq_work that runs the handler
+ * the driver requested, asynchronously, as a real interrupt would. The
+ * line is raised whenever an event is latched in XE_EMU_REG_IRQ_STATUS
+ * while enabled in XE_EMU_REG_IRQ_ENABLE, and when IRQ_ENABLE is written
+ * with bits whose status is already set.
+ *
+ * The CT ring registers can be written only while XE_EMU_CT_ENABLE is
+ * clear, except the ones the driver owns while CT runs: H2G_TAIL (the
+ * doorbell) and G2H_HEAD, which must stay inside their ring. Setting
+ * XE_EMU_CT_ENABLE checks both rings (page-aligned base, power-of-two size
+ * of 4 KiB to 1 MiB, heads and tails inside, memory reachable); with a
+ * bad configuration the bit does not stick.
+ *
+ * DOC: Locking
+ *
+ * &xe_emu_hw.reg_lock, a spinlock taken with interrupts off, protects the
+ * interrupt and CT registers, because the driver may access registers
+ * from its interrupt handler. It is innermost: nothing is taken under it,
+ * and the interrupt line is raised after it is dropped.
+ *
+ * Lock order of the whole emulator, outermost first:
+ *
+ * 1. &xe_emu_hw.g2h_lock (mutex; may be held while sleeping for G2H room,
+ *    so only taken with nothing else held);
+ * 2. &xe_emu_engine.mmu_lock (mutex; one engine's at a time);
+ * 3. &xe_emu_engine.lock (spinlock; one engine's at a time; never held
+ *    together with mmu_lock);
+ * 4. &xe_emu_hw.reg_lock (spinlock, interrupts off).
+ *
+ * The device threads sleep only with no lock held, or with g2h_lock or
+ * an mmu_lock held (waiting for G2H room, or sleeping in cond_resched()).
  */
 
 #define XE_EMU_MAX_DEVICES	8
+#define XE_EMU_MAX_TEST_DEVICES	1000
 #define XE_EMU_DEVICE_ID	0xe20b
 #define XE_EMU_REVISION		0x01
 #define XE_EMU_GFX_MAJOR	20
@@ -41,9 +92,114 @@
 #define XE_EMU_VA_BITS		48
 /* BCS0 and CCS0-CCS3 */
 #define XE_EMU_ENGINES		(BIT(0) | (GENMASK(3, 0) << XE_EMU_FUSE_CCS_SHIFT))
+/* Sleeps longer than this wait on &xe_emu_hw.stop_wq, so teardown cuts them short. */
+#define XE_EMU_SHORT_SLEEP_US	(20 * USEC_PER_MSEC)
 
 static struct xe_emu_hw *xe_emu_devices[XE_EMU_MAX_DEVICES];
 static unsigned int xe_emu_num_devices;
+static DEFINE_IDA(xe_emu_test_ida);
+
+/**
+ * xe_emu_stopping() - whether the device is being torn down
+ * @hw: the device
+ *
+ * Return: true once teardown has begun; the device threads then finish
+ * what they are doing and exit.
+ */
+bool xe_emu_stopping(struct xe_emu_hw *hw)
+{
+	return READ_ONCE(hw->stopping);
+}
+
+/**
+ * xe_emu_sleep_us() - sleep in a device thread
+ * @hw: the device
+ * @us: microseconds, 0 for none
+ *
+ * Long sleeps end early when the device is torn down.
+ */
+void xe_emu_sleep_us(struct xe_emu_hw *hw, u64 us)
+{
+	if (!us)
+		return;
+	if (us <= XE_EMU_SHORT_SLEEP_US)
+		fsleep(us);
+	else
+		wait_event_interruptible_timeout(hw->stop_wq, xe_emu_stopping(hw),
+						 usecs_to_jiffies(us));
+}
+
+static void xe_emu_irq_raise(struct xe_emu_hw *hw)
+{
+	irq_set_irqchip_state(hw->irq, IRQCHIP_STATE_PENDING, true);
+}
+
+/**
+ * xe_emu_irq_latch() - latch interrupt events
+ * @hw: the device
+ * @events: XE_EMU_IRQ_* bits
+ *
+ * Sets @events in XE_EMU_REG_IRQ_STATUS and raises the line if any of them
+ * is enabled. May be called from any context.
+ */
+void xe_emu_irq_latch(struct xe_emu_hw *hw, u32 events)
+{
+	unsigned long flags;
+	bool raise;
+
+	spin_lock_irqsave(&hw->reg_lock, flags);
+	hw->irq_status |= events;
+	raise = events & hw->irq_enable;
+	spin_unlock_irqrestore(&hw->reg_lock, flags);
+
+	if (raise)
+		xe_emu_irq_raise(hw);
+}
+
+static u32 xe_emu_ring_reg_read(const struct xe_emu_ct_ring *ring, u32 offset)
+{
+	switch (offset) {
+	case XE_EMU_REG_H2G_BASE_LO - XE_EMU_REG_H2G_BASE_LO:
+		return lower_32_bits(ring->base);
+	case XE_EMU_REG_H2G_BASE_HI - XE_EMU_REG_H2G_BASE_LO:
+		return upper_32_bits(ring->base);
+	case XE_EMU_REG_H2G_SIZE - XE_EMU_REG_H2G_BASE_LO:
+		return ring->size;
+	case XE_EMU_REG_H2G_HEAD - XE_EMU_REG_H2G_BASE_LO:
+		return ring->head;
+	case XE_EMU_REG_H2G_TAIL - XE_EMU_REG_H2G_BASE_LO:
+		return ring->tail;
+	default:
+		return 0;
+	}
+}
+
+static u32 xe_emu_locked_reg_read(struct xe_emu_hw *hw, u32 reg)
+{
+	unsigned long flags;
+	u32 val = 0;
+
+	spin_lock_irqsave(&hw->reg_lock, flags);
+	switch (reg) {
+	case XE_EMU_REG_IRQ_STATUS:
+		val = hw->irq_status;
+		break;
+	case XE_EMU_REG_IRQ_ENABLE:
+		val = hw->irq_enable;
+		break;
+	case XE_EMU_REG_CT_CTL:
+		val = hw->ct_ctl;
+		break;
+	case XE_EMU_REG_H2G_BASE_LO ... XE_EMU_REG_H2G_TAIL:
+		val = xe_emu_ring_reg_read(&hw->h2g, reg - XE_EMU_REG_H2G_BASE_LO);
+		break;
+	case XE_EMU_REG_G2H_BASE_LO ... XE_EMU_REG_G2H_TAIL:
+		val = xe_emu_ring_reg_read(&hw->g2h, reg - XE_EMU_REG_G2H_BASE_LO);
+		break;
+	}
+	spin_unlock_irqrestore(&hw->reg_lock, flags);
+	return val;
+}
 
 /**
  * xe_emu_reg_read() - serve a register read
@@ -73,11 +229,108 @@ VISIBLE_IF_KUNIT u32 xe_emu_reg_read(struct xe_emu_hw *hw, u32 reg)
 		return XE_EMU_VA_BITS;
 	case XE_EMU_REG_SCRATCH:
 		return READ_ONCE(hw->scratch);
+	case XE_EMU_REG_IRQ_STATUS:
+	case XE_EMU_REG_IRQ_ENABLE:
+	case XE_EMU_REG_CT_CTL:
+	case XE_EMU_REG_H2G_BASE_LO ... XE_EMU_REG_H2G_TAIL:
+	case XE_EMU_REG_G2H_BASE_LO ... XE_EMU_REG_G2H_TAIL:
+		return xe_emu_locked_reg_read(hw, reg);
 	default:
 		return 0;
 	}
 }
 EXPORT_SYMBOL_IF_KUNIT(xe_emu_reg_read);
+
+static void xe_emu_irq_reg_write(struct xe_emu_hw *hw, u32 reg, u32 val)
+{
+	u32 valid = XE_EMU_IRQ_G2H | (hw->engine_fuse << 8 & XE_EMU_IRQ_USER_MASK);
+	unsigned long flags;
+	bool raise = false;
+
+	spin_lock_irqsave(&hw->reg_lock, flags);
+	if (reg == XE_EMU_REG_IRQ_STATUS) {
+		hw->irq_status &= ~val;
+	} else {
+		hw->irq_enable = val & valid;
+		raise = hw->irq_status & hw->irq_enable;
+	}
+	spin_unlock_irqrestore(&hw->reg_lock, flags);
+
+	if (raise)
+		xe_emu_irq_raise(hw);
+}
+
+/* A write to the registers of @ring; @offset is from its BASE_LO. */
+static void xe_emu_ring_reg_write(struct xe_emu_hw *hw, struct xe_emu_ct_ring *ring,
+				  u32 offset, u32 val, bool driver_owned)
+{
+	bool enabled = hw->ct_ctl & XE_EMU_CT_ENABLE;
+	u32 *pos;
+
+	switch (offset) {
+	case XE_EMU_REG_H2G_BASE_LO - XE_EMU_REG_H2G_BASE_LO:
+		if (!enabled)
+			ring->base = (ring->base & GENMASK_ULL(63, 32)) | val;
+		return;
+	case XE_EMU_REG_H2G_BASE_HI - XE_EMU_REG_H2G_BASE_LO:
+		if (!enabled)
+			ring->base = (u64)val << 32 | lower_32_bits(ring->base);
+		return;
+	case XE_EMU_REG_H2G_SIZE - XE_EMU_REG_H2G_BASE_LO:
+		if (!enabled)
+			ring->size = val;
+		return;
+	case XE_EMU_REG_H2G_HEAD - XE_EMU_REG_H2G_BASE_LO:
+		pos = &ring->head;
+		break;
+	case XE_EMU_REG_H2G_TAIL - XE_EMU_REG_H2G_BASE_LO:
+		pos = &ring->tail;
+		break;
+	default:
+		return;
+	}
+
+	if (!enabled) {
+		*pos = val;
+	} else if (driver_owned) {
+		if (val < ring->size / sizeof(u32))
+			*pos = val;
+		else
+			pr_warn_ratelimited("xe_emu%u: CT pointer %u outside its ring\n",
+					    hw->index, val);
+	}
+}
+
+static void xe_emu_ct_reg_write(struct xe_emu_hw *hw, u32 reg, u32 val)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&hw->reg_lock, flags);
+	switch (reg) {
+	case XE_EMU_REG_CT_CTL:
+		if (!(val & XE_EMU_CT_ENABLE))
+			hw->ct_ctl = 0;
+		else if (xe_emu_ct_valid(hw))
+			hw->ct_ctl = XE_EMU_CT_ENABLE;
+		else if (!(hw->ct_ctl & XE_EMU_CT_ENABLE))
+			pr_warn_ratelimited("xe_emu%u: bad CT ring registers, not enabling\n",
+					    hw->index);
+		break;
+	case XE_EMU_REG_H2G_BASE_LO ... XE_EMU_REG_H2G_TAIL:
+		xe_emu_ring_reg_write(hw, &hw->h2g, reg - XE_EMU_REG_H2G_BASE_LO, val,
+				      reg == XE_EMU_REG_H2G_TAIL);
+		break;
+	case XE_EMU_REG_G2H_BASE_LO ... XE_EMU_REG_G2H_TAIL:
+		xe_emu_ring_reg_write(hw, &hw->g2h, reg - XE_EMU_REG_G2H_BASE_LO, val,
+				      reg == XE_EMU_REG_G2H_HEAD);
+		break;
+	}
+	spin_unlock_irqrestore(&hw->reg_lock, flags);
+
+	/* The doorbell, room in G2H, or CT switched on or off. */
+	wake_up(&hw->guc_wq);
+	wake_up(&hw->g2h_wq);
+}
 
 /**
  * xe_emu_reg_write() - serve a register write
@@ -93,6 +346,15 @@ VISIBLE_IF_KUNIT void xe_emu_reg_write(struct xe_emu_hw *hw, u32 reg, u32 val)
 	switch (reg) {
 	case XE_EMU_REG_SCRATCH:
 		WRITE_ONCE(hw->scratch, val);
+		break;
+	case XE_EMU_REG_IRQ_STATUS:
+	case XE_EMU_REG_IRQ_ENABLE:
+		xe_emu_irq_reg_write(hw, reg, val);
+		break;
+	case XE_EMU_REG_CT_CTL:
+	case XE_EMU_REG_H2G_BASE_LO ... XE_EMU_REG_H2G_TAIL:
+	case XE_EMU_REG_G2H_BASE_LO ... XE_EMU_REG_G2H_TAIL:
+		xe_emu_ct_reg_write(hw, reg, val);
 		break;
 	default:
 		break;
@@ -113,8 +375,118 @@ static const struct xe_emu_bus_ops xe_emu_bus_ops = {
 	.vram_pfn = xe_emu_vram_pfn,
 };
 
-static void xe_emu_hw_free(struct xe_emu_hw *hw)
+static int xe_emu_irq_init(struct xe_emu_hw *hw)
 {
+	int err;
+
+	hw->irq_fwnode = irq_domain_alloc_named_id_fwnode("xe_emu", hw->index);
+	if (!hw->irq_fwnode)
+		return -ENOMEM;
+
+	hw->irq_domain = irq_domain_create_sim(hw->irq_fwnode, 1);
+	if (IS_ERR(hw->irq_domain)) {
+		err = PTR_ERR(hw->irq_domain);
+		goto err_fwnode;
+	}
+
+	hw->irq = irq_create_mapping(hw->irq_domain, 0);
+	if (!hw->irq) {
+		err = -ENOMEM;
+		goto err_domain;
+	}
+	return 0;
+
+err_domain:
+	irq_domain_remove_sim(hw->irq_domain);
+err_fwnode:
+	irq_domain_free_fwnode(hw->irq_fwnode);
+	return err;
+}
+
+static void xe_emu_irq_fini(struct xe_emu_hw *hw)
+{
+	irq_dispose_mapping(hw->irq);
+	irq_domain_remove_sim(hw->irq_domain);
+	irq_domain_free_fwnode(hw->irq_fwnode);
+}
+
+/* Build a GPU, threads running, not yet on a bus. */
+static struct xe_emu_hw *xe_emu_hw_alloc(unsigned int index, u64 vram_size)
+{
+	struct xe_emu_hw *hw;
+	int err;
+
+	hw = kzalloc(sizeof(*hw), GFP_KERNEL);
+	if (!hw)
+		return ERR_PTR(-ENOMEM);
+
+	hw->index = index;
+	hw->engine_fuse = XE_EMU_ENGINES;
+	hw->vram_size = vram_size;
+	spin_lock_init(&hw->reg_lock);
+	init_waitqueue_head(&hw->stop_wq);
+
+	hw->vram = vzalloc(vram_size);
+	if (!hw->vram) {
+		err = -ENOMEM;
+		goto err_free;
+	}
+
+	err = xe_emu_irq_init(hw);
+	if (err)
+		goto err_vram;
+
+	err = xe_emu_engines_init(hw);
+	if (err)
+		goto err_irq;
+
+	err = xe_emu_ct_init(hw);
+	if (err)
+		goto err_engines;
+
+	xe_emu_debugfs_register(hw);
+	return hw;
+
+err_engines:
+	xe_emu_engines_stop(hw);
+	xe_emu_engines_fini(hw);
+err_irq:
+	xe_emu_irq_fini(hw);
+err_vram:
+	vfree(hw->vram);
+err_free:
+	kfree(hw);
+	return ERR_PTR(err);
+}
+
+static void xe_emu_hw_wake_all(struct xe_emu_hw *hw)
+{
+	unsigned int slot;
+
+	wake_up_all(&hw->stop_wq);
+	wake_up_all(&hw->guc_wq);
+	wake_up_all(&hw->g2h_wq);
+	for (slot = 0; slot < XE_EMU_ENGINE_SLOTS; slot++) {
+		if (hw->engines[slot]) {
+			wake_up_all(&hw->engines[slot]->work_wq);
+			wake_up_all(&hw->engines[slot]->idle_wq);
+		}
+	}
+}
+
+/* Stop the threads and free a GPU that is off its bus. */
+static void xe_emu_hw_release(struct xe_emu_hw *hw)
+{
+	xe_emu_debugfs_unregister(hw);
+
+	WRITE_ONCE(hw->stopping, true);
+	xe_emu_hw_wake_all(hw);
+	xe_emu_ct_stop(hw);
+	xe_emu_engines_stop(hw);
+
+	xe_emu_ct_fini(hw);
+	xe_emu_engines_fini(hw);
+	xe_emu_irq_fini(hw);
 	vfree(hw->vram);
 	kfree(hw);
 }
@@ -127,21 +499,17 @@ static struct xe_emu_hw *xe_emu_hw_create(unsigned int index, u64 vram_size)
 		.dma_mask = DMA_BIT_MASK(64),
 	};
 	struct platform_device *pdev;
+	struct resource irq_res;
 	struct xe_emu_bus bus;
 	struct xe_emu_hw *hw;
 
-	hw = kzalloc(sizeof(*hw), GFP_KERNEL);
-	if (!hw)
-		return ERR_PTR(-ENOMEM);
+	hw = xe_emu_hw_alloc(index, vram_size);
+	if (IS_ERR(hw))
+		return hw;
 
-	hw->index = index;
-	hw->engine_fuse = XE_EMU_ENGINES;
-	hw->vram_size = vram_size;
-	hw->vram = vzalloc(vram_size);
-	if (!hw->vram) {
-		kfree(hw);
-		return ERR_PTR(-ENOMEM);
-	}
+	irq_res = DEFINE_RES_IRQ(hw->irq);
+	info.res = &irq_res;
+	info.num_res = 1;
 
 	bus.ops = &xe_emu_bus_ops;
 	bus.hw = hw;
@@ -151,7 +519,7 @@ static struct xe_emu_hw *xe_emu_hw_create(unsigned int index, u64 vram_size)
 
 	pdev = platform_device_register_full(&info);
 	if (IS_ERR(pdev)) {
-		xe_emu_hw_free(hw);
+		xe_emu_hw_release(hw);
 		return ERR_CAST(pdev);
 	}
 	hw->pdev = pdev;
@@ -162,8 +530,56 @@ static struct xe_emu_hw *xe_emu_hw_create(unsigned int index, u64 vram_size)
 static void xe_emu_hw_destroy(struct xe_emu_hw *hw)
 {
 	platform_device_unregister(hw->pdev);
-	xe_emu_hw_free(hw);
+	xe_emu_hw_release(hw);
 }
+
+/**
+ * xe_emu_test_create() - build a GPU that is not on any bus, for tests
+ * @vram_size: device memory in bytes, a multiple of 2 MiB
+ *
+ * The GPU is complete (registers, interrupt line &xe_emu_hw.irq, threads,
+ * debugfs directory) but no driver binds to it; a test drives it through
+ * xe_emu_reg_read() and xe_emu_reg_write() and memory it allocates.
+ *
+ * Return: the GPU, or an ERR_PTR: -EINVAL for a bad size, -ENOMEM, or
+ * -ENOSPC when too many test GPUs exist.
+ */
+struct xe_emu_hw *xe_emu_test_create(u64 vram_size)
+{
+	struct xe_emu_hw *hw;
+	int index;
+
+	if (!vram_size || !IS_ALIGNED(vram_size, SZ_2M))
+		return ERR_PTR(-EINVAL);
+
+	index = ida_alloc_range(&xe_emu_test_ida, XE_EMU_MAX_DEVICES,
+				XE_EMU_MAX_DEVICES + XE_EMU_MAX_TEST_DEVICES - 1, GFP_KERNEL);
+	if (index < 0)
+		return ERR_PTR(index);
+
+	hw = xe_emu_hw_alloc(index, vram_size);
+	if (IS_ERR(hw))
+		ida_free(&xe_emu_test_ida, index);
+	return hw;
+}
+EXPORT_SYMBOL_IF_KUNIT(xe_emu_test_create);
+
+/**
+ * xe_emu_test_destroy() - free a GPU made by xe_emu_test_create()
+ * @hw: the GPU
+ *
+ * Whatever the test left running (CT, contexts, stalled faults, a
+ * requested interrupt excepted) is dropped. The test must have freed its
+ * interrupt handler.
+ */
+void xe_emu_test_destroy(struct xe_emu_hw *hw)
+{
+	unsigned int index = hw->index;
+
+	xe_emu_hw_release(hw);
+	ida_free(&xe_emu_test_ida, index);
+}
+EXPORT_SYMBOL_IF_KUNIT(xe_emu_test_destroy);
 
 /**
  * xe_emu_init() - build the virtual GPUs and plug them in
@@ -181,6 +597,7 @@ int xe_emu_init(unsigned int num_devices, u64 vram_size)
 	    !vram_size || !IS_ALIGNED(vram_size, SZ_2M))
 		return -EINVAL;
 
+	xe_emu_debugfs_init();
 	for (xe_emu_num_devices = 0; xe_emu_num_devices < num_devices;
 	     xe_emu_num_devices++) {
 		hw = xe_emu_hw_create(xe_emu_num_devices, vram_size);
@@ -207,4 +624,6 @@ void xe_emu_fini(void)
 		xe_emu_hw_destroy(xe_emu_devices[xe_emu_num_devices]);
 		xe_emu_devices[xe_emu_num_devices] = NULL;
 	}
+	xe_emu_debugfs_fini();
+	ida_destroy(&xe_emu_test_ida);
 }

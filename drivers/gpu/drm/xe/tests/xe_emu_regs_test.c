@@ -78,7 +78,7 @@ static void xe_emu_regs_scratch_test(struct kunit *test)
 static void xe_emu_regs_unmapped_test(struct kunit *test)
 {
 	struct xe_emu_hw *hw = xe_emu_regs_hw(test);
-	static const u32 holes[] = { 0x000c, 0x0024, 0x0ffc, XE_EMU_REG_SPACE, 0xffffffff };
+	static const u32 holes[] = { 0x000c, 0x0024, 0x0ffc, 0x1000, 0xffffffff };
 	unsigned int i;
 
 	for (i = 0; i < ARRAY_SIZE(holes); i++) {

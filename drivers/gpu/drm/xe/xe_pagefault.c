@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The xe virtual GPU authors
+ */
+
+#include <linux/ktime.h>
+#include <linux/slab.h>
+#include <linux/workqueue.h>
+
+#include <drm/drm_managed.h>
+
+#include <kunit/visibility.h>
+
+#include "emu/xe_emu_hw.h"
+#include "xe_ct.h"
+#include "xe_device_types.h"
+#include "xe_pagefault.h"
+#include "xe_vm.h"
+
+/**
+ * DOC: Page faults
+ *
+ * The GT reports a fault with G2H PAGE_FAULT and stalls the faulting
+ * context until it gets H2G PAGE_FAULT_REPLY. The consumer is independent
+ * of how faults arrive:
+ *
+ * - the interrupt thread copies each fault into a ring of &struct
+ *   xe_pagefault sized for the worst case (every context of the GT
+ *   stalled at once, each with one fault), so queueing never allocates
+ *   and never fails;
+ * - workers drain the ring. A worker handles faults for at most
+ *   XE_PAGEFAULT_SLICE_MS, then requeues itself, so one busy VM cannot
+ *   starve the system's workqueue;
+ * - handling a fault finds the VM by its address-space id and resolves
+ *   the address (xe_vm_handle_fault()); the reply says success, which
+ *   replays the access, or failure, which makes the GT kill the context.
+ *   A fault in a VM that is not in FAULT_MODE, or at an address nothing is
+ *   bound to, fails.
+ *
+ * Locking: the ring's spinlock is taken from the interrupt thread and the
+ * workers and nests inside nothing.
+ */
+
+#define XE_PAGEFAULT_SLICE_MS		10
+
+/**
+ * xe_pagefault_queue_init() - allocate a fault ring
+ * @pfq: the ring
+ * @size: slots; the ring holds @size - 1 faults
+ *
+ * Return: 0 or -ENOMEM.
+ */
+VISIBLE_IF_KUNIT int xe_pagefault_queue_init(struct xe_pagefault_queue *pfq, u32 size)
+{
+	spin_lock_init(&pfq->lock);
+	pfq->size = size;
+	pfq->head = 0;
+	pfq->tail = 0;
+	pfq->entries = kvcalloc(size, sizeof(*pfq->entries), GFP_KERNEL);
+	return pfq->entries ? 0 : -ENOMEM;
+}
+EXPORT_SYMBOL_IF_KUNIT(xe_pagefault_queue_init);
+
+/**
+ * xe_pagefault_queue_fini() - free a fault ring
+ * @pfq: the ring
+ */
+VISIBLE_IF_KUNIT void xe_pagefault_queue_fini(struct xe_pagefault_queue *pfq)
+{
+	kvfree(pfq->entries);
+}
+EXPORT_SYMBOL_IF_KUNIT(xe_pagefault_queue_fini);
+
+/**
+ * xe_pagefault_queue_push() - add a fault from its G2H payload
+ * @pfq: the ring
+ * @msg: the G2H PAGE_FAULT payload
+ * @len: payload dwords
+ *
+ * Allocates nothing; callable from any context that may take a spinlock.
+ *
+ * Return: 0; -EINVAL for a short payload; -ENOSPC when the ring is full.
+ */
+VISIBLE_IF_KUNIT int xe_pagefault_queue_push(struct xe_pagefault_queue *pfq,
+					     const u32 *msg, u32 len)
+{
+	struct xe_pagefault *pf;
+	unsigned long flags;
+	u32 next;
+
+	if (len < 9)
+		return -EINVAL;
+
+	spin_lock_irqsave(&pfq->lock, flags);
+	next = (pfq->head + 1) % pfq->size;
+	if (next == pfq->tail) {
+		spin_unlock_irqrestore(&pfq->lock, flags);
+		return -ENOSPC;
+	}
+	pf = &pfq->entries[pfq->head];
+	pf->fault_id = msg[0];
+	pf->ctx_id = msg[1];
+	pf->asid = msg[2];
+	pf->va = (u64)msg[4] << 32 | msg[3];
+	pf->access = msg[5];
+	pf->engine = msg[6];
+	pf->level = msg[7];
+	pf->reason = msg[8];
+	pfq->head = next;
+	spin_unlock_irqrestore(&pfq->lock, flags);
+	return 0;
+}
+EXPORT_SYMBOL_IF_KUNIT(xe_pagefault_queue_push);
+
+/**
+ * xe_pagefault_queue_pop() - take the oldest fault
+ * @pfq: the ring
+ * @pf: where to copy it
+ *
+ * Return: true if there was one.
+ */
+VISIBLE_IF_KUNIT bool xe_pagefault_queue_pop(struct xe_pagefault_queue *pfq,
+					     struct xe_pagefault *pf)
+{
+	unsigned long flags;
+	bool found = false;
+
+	spin_lock_irqsave(&pfq->lock, flags);
+	if (pfq->head != pfq->tail) {
+		*pf = pfq->entries[pfq->tail];
+		pfq->tail = (pfq->tail + 1) % pfq->size;
+		found = true;
+	}
+	spin_unlock_irqrestore(&pfq->lock, flags);
+	return found;
+}
+EXPORT_SYMBOL_IF_KUNIT(xe_pagefault_queue_pop);
+
+static struct xe_vm *xe_pagefault_vm(struct xe_device *xe, u32 asid)
+{
+	struct xe_vm *vm;
+
+	xa_lock(&xe->vms_by_asid);
+	vm = xa_load(&xe->vms_by_asid, asid);
+	if (vm && !kref_get_unless_zero(&vm->gpuvm.kref))
+		vm = NULL;
+	xa_unlock(&xe->vms_by_asid);
+	return vm;
+}
+
+static int xe_pagefault_handle(struct xe_device *xe, const struct xe_pagefault *pf)
+{
+	struct xe_vm *vm = xe_pagefault_vm(xe, pf->asid);
+	int err;
+
+	if (!vm)
+		return -ENOENT;
+	if (!xe_vm_in_fault_mode(vm))
+		err = -EINVAL;
+	else
+		err = xe_vm_handle_fault(vm, pf->va, pf->access);
+	xe_vm_put(vm);
+	return err;
+}
+
+static void xe_pagefault_work(struct work_struct *work)
+{
+	struct xe_device *xe = container_of(work, struct xe_device, pf.work);
+	ktime_t slice_end = ktime_add_ms(ktime_get(), XE_PAGEFAULT_SLICE_MS);
+	struct xe_pagefault pf;
+
+	while (xe_pagefault_queue_pop(&xe->pf.queue, &pf)) {
+		u32 reply[2] = { pf.fault_id, 0 };
+		int err = xe_pagefault_handle(xe, &pf);
+
+		if (err) {
+			drm_dbg(&xe->drm, "fault at %#llx (asid %u, access %u, reason %u) failed: %d\n",
+				pf.va, pf.asid, pf.access, pf.reason, err);
+			reply[1] = 1;
+			atomic64_inc(&xe->pf.failed);
+		}
+		atomic64_inc(&xe->pf.handled);
+		xe_ct_send(xe, XE_EMU_H2G_PAGE_FAULT_REPLY, reply, ARRAY_SIZE(reply));
+
+		if (ktime_after(ktime_get(), slice_end)) {
+			queue_work(xe->pf.wq, &xe->pf.work);
+			break;
+		}
+	}
+}
+
+/**
+ * xe_pagefault_g2h() - queue a fault the GT reported
+ * @xe: the device
+ * @msg: the G2H PAGE_FAULT payload
+ * @len: payload dwords
+ *
+ * Called from the interrupt thread; allocates nothing.
+ */
+void xe_pagefault_g2h(struct xe_device *xe, const u32 *msg, u32 len)
+{
+	int err = xe_pagefault_queue_push(&xe->pf.queue, msg, len);
+
+	/* A full ring means more stalled contexts than the GT has: a GT bug. */
+	if (err)
+		drm_err_ratelimited(&xe->drm, "page fault dropped: %d\n", err);
+	else
+		queue_work(xe->pf.wq, &xe->pf.work);
+}
+
+static void xe_pagefault_fini(struct drm_device *drm, void *arg)
+{
+	struct xe_device *xe = to_xe_device(drm);
+
+	destroy_workqueue(xe->pf.wq);
+	xe_pagefault_queue_fini(&xe->pf.queue);
+}
+
+/**
+ * xe_pagefault_init() - set up the fault consumer
+ * @xe: the device
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int xe_pagefault_init(struct xe_device *xe)
+{
+	int err;
+
+	INIT_WORK(&xe->pf.work, xe_pagefault_work);
+	/* Each context stalls on at most one fault: room for all of them. */
+	err = xe_pagefault_queue_init(&xe->pf.queue, XE_EMU_MAX_CONTEXTS + 1);
+	if (err)
+		return err;
+	xe->pf.wq = alloc_workqueue("xe-pagefault", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!xe->pf.wq) {
+		xe_pagefault_queue_fini(&xe->pf.queue);
+		return -ENOMEM;
+	}
+	return drmm_add_action_or_reset(&xe->drm, xe_pagefault_fini, NULL);
+}

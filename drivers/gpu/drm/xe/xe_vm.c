@@ -1,0 +1,1240 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Copyright © 2026 The xe virtual GPU authors
+ */
+
+#include <linux/dma-mapping.h>
+#include <linux/hmm.h>
+#include <linux/mm.h>
+#include <linux/sched/mm.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include <drm/drm_exec.h>
+#include <drm/drm_file.h>
+#include <drm/drm_gem.h>
+#include <drm/ttm/ttm_tt.h>
+#include <drm/xe_drm.h>
+
+#include "emu/xe_emu_hw.h"
+#include "xe_bo.h"
+#include "xe_device.h"
+#include "xe_device_types.h"
+#include "xe_exec_queue.h"
+#include "xe_macros.h"
+#include "xe_pt.h"
+#include "xe_res_cursor.h"
+#include "xe_sync.h"
+#include "xe_tlb_inval.h"
+#include "xe_vm.h"
+
+/**
+ * DOC: VM
+ *
+ * A VM is a GPU address space: a drm_gpuvm tree of VMAs, each mapping a
+ * BO, user memory (userptr) or nothing (NULL), and the page tables that
+ * put those mappings into the GPU MMU (see Page tables).
+ *
+ * In a VM created without FAULT_MODE, mappings are written when they are
+ * bound, and the GPU must never meet a missing one: a BO that TTM moves
+ * has its mappings zapped and re-written before the next job runs (the
+ * job's exec revalidates it), and jobs keep BOs in place with their fences
+ * in the VM's and the BOs' reservation objects. In a FAULT_MODE VM nothing
+ * is written at bind time: the GPU faults and the page-fault handler binds
+ * what it touched; a moved BO just has its mappings zapped, and the GPU
+ * faults them back in.
+ *
+ * Userptr VMAs follow Documentation/mm/hmm.rst: pages are found with
+ * hmm_range_fault() under a notifier sequence number, never pinned, and
+ * the mapping is committed under &xe_vm.pt_lock only if the sequence is
+ * still valid, otherwise the whole step is retried. The notifier callback
+ * takes &xe_vm.pt_lock, zaps the PTEs, invalidates the TLBs and waits for
+ * that, then unmaps the pages for DMA; it allocates nothing. In a VM
+ * without FAULT_MODE it first waits for the VM's jobs, so a running job
+ * never loses memory under it.
+ *
+ * Locking, outermost first: &xe_vm.lock (rwsem), then mmap_lock (read,
+ * for hmm_range_fault()), then BO reservations (drm_exec, the VM's first),
+ * then &xe_vm.pt_lock, then &xe_ct.lock.
+ */
+
+#define XE_VM_VA_BITS		48
+#define XE_VM_MAX_ASID		(BIT(20) - 1)
+#define XE_VM_NUM_PAT		32
+#define XE_USERPTR_RETRY_MS	2000
+
+static struct xe_vma *to_xe_vma(struct drm_gpuva *gpuva)
+{
+	return container_of(gpuva, struct xe_vma, gpuva);
+}
+
+static u64 xe_vma_start(const struct xe_vma *vma)
+{
+	return vma->gpuva.va.addr;
+}
+
+static u64 xe_vma_end(const struct xe_vma *vma)
+{
+	return vma->gpuva.va.addr + vma->gpuva.va.range;
+}
+
+static struct xe_bo *xe_vma_bo(const struct xe_vma *vma)
+{
+	return vma->gpuva.gem.obj ? gem_to_xe_bo(vma->gpuva.gem.obj) : NULL;
+}
+
+/* --- what a VMA maps --------------------------------------------------------- */
+
+struct xe_vma_backing {
+	struct xe_pt_backing base;
+	struct xe_vma *vma;
+	struct xe_device *xe;
+};
+
+static u64 xe_vma_bo_page(struct xe_pt_backing *backing, u64 offset, u64 *contig)
+{
+	struct xe_vma_backing *b = container_of(backing, struct xe_vma_backing, base);
+	struct xe_vma *vma = b->vma;
+	struct ttm_buffer_object *tbo = vma->gpuva.gem.obj ?
+		&xe_vma_bo(vma)->ttm : NULL;
+	u64 bo_offset = vma->gpuva.gem.offset + offset;
+	struct ttm_tt *tt = tbo->ttm;
+	pgoff_t i, first = bo_offset >> PAGE_SHIFT;
+	dma_addr_t addr;
+
+	if (tbo->resource->mem_type == XE_PL_VRAM0) {
+		struct xe_res_cursor cur;
+
+		xe_res_first(tbo->resource, &b->xe->mem.vram.mm, bo_offset,
+			     tbo->base.size - bo_offset, &cur);
+		*contig = cur.size;
+		return cur.start | XE_EMU_PTE_DM;
+	}
+
+	/* System pages: contiguous as far as the DMA addresses follow. */
+	addr = tt->dma_address[first];
+	for (i = first + 1; i < tt->num_pages && i - first < SZ_2M / PAGE_SIZE; i++)
+		if (tt->dma_address[i] != addr + ((i - first) << PAGE_SHIFT))
+			break;
+	*contig = (u64)(i - first) << PAGE_SHIFT;
+	return addr;
+}
+
+static u64 xe_vma_userptr_page(struct xe_pt_backing *backing, u64 offset, u64 *contig)
+{
+	struct xe_vma_backing *b = container_of(backing, struct xe_vma_backing, base);
+
+	*contig = PAGE_SIZE;
+	return b->vma->userptr.dma[offset >> PAGE_SHIFT];
+}
+
+static u64 xe_vma_null_page(struct xe_pt_backing *backing, u64 offset, u64 *contig)
+{
+	*contig = U64_MAX;
+	return 0;
+}
+
+static void xe_vma_backing_init(struct xe_vma_backing *b, struct xe_vma *vma)
+{
+	b->vma = vma;
+	b->xe = vma->vm->xe;
+	b->base.flags = XE_EMU_PTE_PRESENT;
+	if (!(vma->flags & XE_VMA_READ_ONLY))
+		b->base.flags |= XE_EMU_PTE_RW;
+
+	if (vma->flags & XE_VMA_NULL) {
+		b->base.page = xe_vma_null_page;
+		b->base.flags |= XE_EMU_PTE_NULL;
+	} else if (vma->flags & XE_VMA_USERPTR) {
+		b->base.page = xe_vma_userptr_page;
+		/* System memory with atomics: buffers, not mirrored SVM ranges. */
+		b->base.flags |= XE_EMU_PTE_AE;
+	} else {
+		b->base.page = xe_vma_bo_page;
+		b->base.flags |= XE_EMU_PTE_AE;
+	}
+}
+
+/* --- binding ----------------------------------------------------------------- */
+
+/**
+ * xe_vm_invalidate_tlb() - make the GT forget translations of a range
+ * @vm: the VM
+ * @start: first byte
+ * @end: end of the range
+ *
+ * Waits until the GT confirms. Allocates nothing.
+ *
+ * Return: 0, or the invalidation's error (the GT stopped answering).
+ */
+int xe_vm_invalidate_tlb(struct xe_vm *vm, u64 start, u64 end)
+{
+	return xe_tlb_inval_range(vm->xe, vm->asid, start, end - start);
+}
+
+static bool xe_vma_userptr_valid(struct xe_vma *vma)
+{
+	lockdep_assert_held(&vma->vm->pt_lock);
+	return vma->userptr.mapped &&
+	       !mmu_interval_read_retry(&vma->userptr.notifier, vma->userptr.notifier_seq);
+}
+
+/*
+ * Writes a VMA's PTEs. For a BO, the caller holds its reservation and the
+ * BO is where it will stay; for a userptr, its pages were just found and
+ * the commit only happens if they are still current.
+ */
+static int xe_vma_bind(struct xe_vma *vma)
+{
+	struct xe_vm *vm = vma->vm;
+	struct xe_vma_backing b;
+	bool replaced = false;
+	int err;
+
+	xe_vma_backing_init(&b, vma);
+	do {
+		err = xe_pt_prepare(vm, xe_vma_start(vma), xe_vma_end(vma), &b.base,
+				    &replaced);
+		if (err)
+			return err;
+
+		mutex_lock(&vm->pt_lock);
+		if ((vma->flags & XE_VMA_USERPTR) && !xe_vma_userptr_valid(vma)) {
+			mutex_unlock(&vm->pt_lock);
+			return -EAGAIN;
+		}
+		err = xe_pt_commit_locked(vm, xe_vma_start(vma), xe_vma_end(vma),
+					  &b.base, &replaced);
+		if (!err)
+			vma->bound = true;
+		mutex_unlock(&vm->pt_lock);
+	} while (err == -EAGAIN);
+
+	if (replaced)
+		err = xe_vm_invalidate_tlb(vm, xe_vma_start(vma), xe_vma_end(vma));
+	return err;
+}
+
+/* Zaps a VMA's PTEs; the caller invalidates the TLB if this returns true. */
+static bool xe_vma_zap_locked(struct xe_vma *vma)
+{
+	lockdep_assert_held(&vma->vm->pt_lock);
+	vma->bound = false;
+	return xe_pt_clear_locked(vma->vm, xe_vma_start(vma), xe_vma_end(vma));
+}
+
+static int xe_vma_unbind(struct xe_vma *vma)
+{
+	struct xe_vm *vm = vma->vm;
+	bool zapped;
+
+	mutex_lock(&vm->pt_lock);
+	zapped = xe_vma_zap_locked(vma);
+	mutex_unlock(&vm->pt_lock);
+
+	return zapped ? xe_vm_invalidate_tlb(vm, xe_vma_start(vma), xe_vma_end(vma)) : 0;
+}
+
+/* --- userptr ----------------------------------------------------------------- */
+
+static void xe_userptr_unmap_locked(struct xe_vma *vma)
+{
+	struct device *dev = vma->vm->xe->drm.dev;
+	unsigned long i, npages = vma->gpuva.va.range >> PAGE_SHIFT;
+
+	lockdep_assert_held(&vma->vm->pt_lock);
+	if (!vma->userptr.mapped)
+		return;
+
+	for (i = 0; i < npages; i++)
+		dma_unmap_page(dev, vma->userptr.dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+	vma->userptr.mapped = false;
+}
+
+static bool xe_userptr_invalidate(struct mmu_interval_notifier *mni,
+				  const struct mmu_notifier_range *range,
+				  unsigned long cur_seq)
+{
+	struct xe_vma *vma = container_of(mni, struct xe_vma, userptr.notifier);
+	struct xe_vm *vm = vma->vm;
+	bool zapped;
+
+	if (!mmu_notifier_range_blockable(range))
+		return false;
+
+	/* Without faults, let running jobs finish before taking their memory. */
+	if (!xe_vm_in_fault_mode(vm))
+		dma_resv_wait_timeout(xe_vm_resv(vm), DMA_RESV_USAGE_BOOKKEEP, false,
+				      MAX_SCHEDULE_TIMEOUT);
+
+	mutex_lock(&vm->pt_lock);
+	mmu_interval_set_seq(mni, cur_seq);
+	zapped = xe_vma_zap_locked(vma);
+	if (zapped)
+		xe_vm_invalidate_tlb(vm, xe_vma_start(vma), xe_vma_end(vma));
+	xe_userptr_unmap_locked(vma);
+	mutex_unlock(&vm->pt_lock);
+
+	return true;
+}
+
+static const struct mmu_interval_notifier_ops xe_userptr_notifier_ops = {
+	.invalidate = xe_userptr_invalidate,
+};
+
+/*
+ * Finds the pages behind a userptr VMA and maps them for DMA, under a
+ * notifier sequence number; the caller commits PTEs only if it is still
+ * valid (xe_vma_bind() checks).
+ */
+static int xe_userptr_get_pages(struct xe_vma *vma)
+{
+	struct xe_userptr *uptr = &vma->userptr;
+	struct mm_struct *mm = uptr->notifier.mm;
+	struct device *dev = vma->vm->xe->drm.dev;
+	unsigned long i, npages = vma->gpuva.va.range >> PAGE_SHIFT;
+	unsigned long timeout = jiffies + msecs_to_jiffies(XE_USERPTR_RETRY_MS);
+	struct hmm_range range = {
+		.notifier = &uptr->notifier,
+		.start = vma->gpuva.gem.offset,
+		.end = vma->gpuva.gem.offset + vma->gpuva.va.range,
+		.default_flags = HMM_PFN_REQ_FAULT |
+				 (vma->flags & XE_VMA_READ_ONLY ? 0 : HMM_PFN_REQ_WRITE),
+		.dev_private_owner = vma->vm->xe,
+	};
+	unsigned long *pfns;
+	dma_addr_t *dma;
+	int err;
+
+	if (!mmget_not_zero(mm))
+		return -EFAULT;
+
+	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
+	dma = kvmalloc_array(npages, sizeof(*dma), GFP_KERNEL);
+	if (!pfns || !dma) {
+		err = -ENOMEM;
+		goto out;
+	}
+	range.hmm_pfns = pfns;
+
+	do {
+		if (time_after(jiffies, timeout)) {
+			err = -EBUSY;
+			goto out;
+		}
+		range.notifier_seq = mmu_interval_read_begin(&uptr->notifier);
+		mmap_read_lock(mm);
+		err = hmm_range_fault(&range);
+		mmap_read_unlock(mm);
+	} while (err == -EBUSY);
+	if (err)
+		goto out;
+
+	for (i = 0; i < npages; i++) {
+		dma[i] = dma_map_page(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
+				      DMA_BIDIRECTIONAL);
+		if (dma_mapping_error(dev, dma[i])) {
+			while (i--)
+				dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+			err = -ENOMEM;
+			goto out;
+		}
+	}
+
+	mutex_lock(&vma->vm->pt_lock);
+	xe_userptr_unmap_locked(vma);
+	swap(uptr->dma, dma);
+	uptr->notifier_seq = range.notifier_seq;
+	uptr->mapped = true;
+	mutex_unlock(&vma->vm->pt_lock);
+out:
+	kvfree(dma);
+	kvfree(pfns);
+	mmput(mm);
+	return err;
+}
+
+/* Finds the pages and binds them, until both happen under one sequence. */
+static int xe_userptr_bind(struct xe_vma *vma)
+{
+	int err;
+
+	do {
+		err = xe_userptr_get_pages(vma);
+		if (!err)
+			err = xe_vma_bind(vma);
+	} while (err == -EAGAIN);
+
+	return err;
+}
+
+/* --- VMAs -------------------------------------------------------------------- */
+
+static struct xe_vma *xe_vma_create(struct xe_vm *vm, u32 flags)
+{
+	struct xe_vma *vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+
+	if (!vma)
+		return NULL;
+	vma->vm = vm;
+	vma->flags = flags;
+	return vma;
+}
+
+static int xe_vma_userptr_init(struct xe_vma *vma)
+{
+	unsigned long npages = vma->gpuva.va.range >> PAGE_SHIFT;
+
+	vma->userptr.dma = kvcalloc(npages, sizeof(dma_addr_t), GFP_KERNEL);
+	if (!vma->userptr.dma)
+		return -ENOMEM;
+
+	return mmu_interval_notifier_insert(&vma->userptr.notifier, current->mm,
+					    vma->gpuva.gem.offset, vma->gpuva.va.range,
+					    &xe_userptr_notifier_ops);
+}
+
+static void xe_vma_destroy(struct xe_vma *vma)
+{
+	if (vma->flags & XE_VMA_USERPTR) {
+		if (vma->userptr.notifier.mm)
+			mmu_interval_notifier_remove(&vma->userptr.notifier);
+		mutex_lock(&vma->vm->pt_lock);
+		xe_userptr_unmap_locked(vma);
+		mutex_unlock(&vma->vm->pt_lock);
+		kvfree(vma->userptr.dma);
+	}
+	kfree(vma);
+}
+
+/* --- the VM ------------------------------------------------------------------ */
+
+static void xe_vm_free(struct drm_gpuvm *gpuvm)
+{
+	struct xe_vm *vm = container_of(gpuvm, struct xe_vm, gpuvm);
+	struct xe_device *xe = vm->xe;
+
+	xe_pt_destroy(vm, vm->pt_root);
+	xe_pt_destroy(vm, vm->scratch[0]);
+	xe_pt_destroy(vm, vm->scratch[1]);
+	xa_erase(&xe->vms_by_asid, vm->asid);
+	mutex_destroy(&vm->pt_lock);
+	kfree(vm);
+}
+
+static int xe_vm_bo_validate(struct drm_gpuvm_bo *vm_bo, struct drm_exec *exec)
+{
+	struct xe_bo *bo = gem_to_xe_bo(vm_bo->obj);
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+
+	return ttm_bo_validate(&bo->ttm, &bo->placement, &ctx);
+}
+
+static const struct drm_gpuvm_ops xe_gpuvm_ops = {
+	.vm_free = xe_vm_free,
+	.vm_bo_validate = xe_vm_bo_validate,
+};
+
+static int xe_vm_init_scratch(struct xe_vm *vm)
+{
+	/* Level-1 entries: 2 MiB leaves of nothing. */
+	vm->empty[0] = XE_EMU_PTE_PRESENT | XE_EMU_PTE_RW | XE_EMU_PTE_NULL;
+	vm->empty[1] = vm->empty[0] | XE_EMU_PDE_PS_2M;
+
+	vm->scratch[1] = xe_pt_create(vm, 1);
+	if (!vm->scratch[1])
+		return -ENOMEM;
+	vm->empty[2] = xe_pt_table_entry(vm->scratch[1]);
+
+	vm->scratch[0] = xe_pt_create(vm, 2);
+	if (!vm->scratch[0])
+		return -ENOMEM;
+	vm->empty[3] = xe_pt_table_entry(vm->scratch[0]);
+	return 0;
+}
+
+static struct xe_vm *xe_vm_create(struct xe_device *xe, u32 flags)
+{
+	struct drm_gem_object *resv_obj;
+	struct xe_vm *vm;
+	int err;
+
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	if (!vm)
+		return ERR_PTR(-ENOMEM);
+
+	vm->xe = xe;
+	vm->flags = flags;
+	init_rwsem(&vm->lock);
+	mutex_init(&vm->pt_lock);
+
+	err = xa_alloc(&xe->vms_by_asid, &vm->asid, vm, XA_LIMIT(1, XE_VM_MAX_ASID),
+		       GFP_KERNEL);
+	if (err) {
+		err = err == -EBUSY ? -ENOSPC : err;
+		goto err_free;
+	}
+
+	if (flags & XE_VM_FLAG_SCRATCH_PAGE) {
+		err = xe_vm_init_scratch(vm);
+		if (err)
+			goto err_pt;
+	}
+
+	vm->pt_root = xe_pt_create(vm, 3);
+	if (!vm->pt_root) {
+		err = -ENOMEM;
+		goto err_pt;
+	}
+
+	resv_obj = drm_gpuvm_resv_object_alloc(&xe->drm);
+	if (!resv_obj) {
+		err = -ENOMEM;
+		goto err_pt;
+	}
+
+	drm_gpuvm_init(&vm->gpuvm, "xe", DRM_GPUVM_RESV_PROTECTED, &xe->drm, resv_obj,
+		       0, BIT_ULL(XE_VM_VA_BITS), 0, 0, &xe_gpuvm_ops);
+	drm_gem_object_put(resv_obj);
+	return vm;
+
+err_pt:
+	xe_pt_destroy(vm, vm->pt_root);
+	xe_pt_destroy(vm, vm->scratch[0]);
+	xe_pt_destroy(vm, vm->scratch[1]);
+	xa_erase(&xe->vms_by_asid, vm->asid);
+err_free:
+	mutex_destroy(&vm->pt_lock);
+	kfree(vm);
+	return ERR_PTR(err);
+}
+
+/* Removes every VMA; the VM is closed and no job can run in it any more. */
+static void xe_vm_close(struct xe_vm *vm)
+{
+	struct drm_gpuva *gpuva, *next;
+	struct drm_exec exec;
+	int err;
+
+	down_write(&vm->lock);
+	vm->closed = true;
+	drm_exec_init(&exec, 0, 0);
+	drm_exec_until_all_locked(&exec) {
+		err = drm_gpuvm_prepare_vm(&vm->gpuvm, &exec, 0);
+		drm_exec_retry_on_contention(&exec);
+		if (!err)
+			err = drm_gpuvm_prepare_objects(&vm->gpuvm, &exec, 0);
+		drm_exec_retry_on_contention(&exec);
+	}
+
+	drm_gpuvm_for_each_va_safe(gpuva, next, &vm->gpuvm) {
+		struct xe_vma *vma = to_xe_vma(gpuva);
+
+		xe_vma_unbind(vma);
+		drm_gpuva_unlink(gpuva);
+		drm_gpuva_remove(gpuva);
+		xe_vma_destroy(vma);
+	}
+	drm_exec_fini(&exec);
+	up_write(&vm->lock);
+}
+
+/**
+ * xe_vm_pt_root() - the address the GT walks the VM's tables from
+ * @vm: the VM
+ *
+ * Return: the top-level table's address, for a context descriptor.
+ */
+u64 xe_vm_pt_root(struct xe_vm *vm)
+{
+	return vm->pt_root->dma;
+}
+
+/**
+ * xe_vm_lookup() - find a VM of a file
+ * @xef: the file
+ * @id: the VM's id
+ *
+ * Return: the VM with a reference, or NULL.
+ */
+struct xe_vm *xe_vm_lookup(struct xe_file *xef, u32 id)
+{
+	struct xe_vm *vm;
+
+	mutex_lock(&xef->vm.lock);
+	vm = xa_load(&xef->vm.xa, id);
+	if (vm)
+		xe_vm_get(vm);
+	mutex_unlock(&xef->vm.lock);
+	return vm;
+}
+
+/**
+ * xe_vm_file_close() - destroy every VM a closing file still has
+ * @xef: the file
+ */
+void xe_vm_file_close(struct xe_file *xef)
+{
+	struct xe_vm *vm;
+	unsigned long id;
+
+	xa_for_each(&xef->vm.xa, id, vm) {
+		xa_erase(&xef->vm.xa, id);
+		xe_vm_close(vm);
+		xe_vm_put(vm);
+	}
+}
+
+#define XE_VM_CREATE_FLAGS	(DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE |	\
+				 DRM_XE_VM_CREATE_FLAG_LR_MODE |	\
+				 DRM_XE_VM_CREATE_FLAG_FAULT_MODE)
+
+/**
+ * xe_vm_create_ioctl() - DRM_IOCTL_XE_VM_CREATE
+ * @dev: DRM device
+ * @data: &struct drm_xe_vm_create
+ * @file: the caller's DRM file
+ *
+ * Return: 0 with the VM's id in &drm_xe_vm_create.vm_id; -EINVAL for
+ * malformed arguments (unknown flags, FAULT_MODE without LR_MODE,
+ * SCRATCH_PAGE with FAULT_MODE, set extensions or reserved fields);
+ * -EOPNOTSUPP for LR_MODE without FAULT_MODE, which needs preemption
+ * fences this driver does not have; -ENOSPC when every address-space id
+ * is taken; -ENOMEM.
+ */
+int xe_vm_create_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
+{
+	struct xe_device *xe = to_xe_device(dev);
+	struct xe_file *xef = file->driver_priv;
+	struct drm_xe_vm_create *args = data;
+	struct xe_vm *vm;
+	u32 id, flags = 0;
+	int err;
+
+	if (XE_IOCTL_DBG(xe, args->extensions) ||
+	    XE_IOCTL_DBG(xe, args->reserved[0] || args->reserved[1]) ||
+	    XE_IOCTL_DBG(xe, args->vm_id) ||
+	    XE_IOCTL_DBG(xe, args->flags & ~XE_VM_CREATE_FLAGS))
+		return -EINVAL;
+	if (XE_IOCTL_DBG(xe, (args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+			 !(args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE)) ||
+	    XE_IOCTL_DBG(xe, (args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
+			 (args->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE)))
+		return -EINVAL;
+	if (XE_IOCTL_DBG(xe, (args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
+			 !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)))
+		return -EOPNOTSUPP;
+
+	if (args->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE)
+		flags |= XE_VM_FLAG_SCRATCH_PAGE;
+	if (args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE)
+		flags |= XE_VM_FLAG_LR_MODE;
+	if (args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)
+		flags |= XE_VM_FLAG_FAULT_MODE;
+
+	vm = xe_vm_create(xe, flags);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+
+	mutex_lock(&xef->vm.lock);
+	err = xa_alloc(&xef->vm.xa, &id, vm, xa_limit_32b, GFP_KERNEL);
+	mutex_unlock(&xef->vm.lock);
+	if (err) {
+		xe_vm_put(vm);
+		return err;
+	}
+
+	args->vm_id = id;
+	return 0;
+}
+
+/**
+ * xe_vm_destroy_ioctl() - DRM_IOCTL_XE_VM_DESTROY
+ * @dev: DRM device
+ * @data: &struct drm_xe_vm_destroy
+ * @file: the caller's DRM file
+ *
+ * Unmaps everything at once; exec queues still using the VM keep it alive
+ * but cannot run new jobs.
+ *
+ * Return: 0; -EINVAL for set pad or reserved fields; -ENOENT for an
+ * unknown id.
+ */
+int xe_vm_destroy_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
+{
+	struct xe_device *xe = to_xe_device(dev);
+	struct xe_file *xef = file->driver_priv;
+	struct drm_xe_vm_destroy *args = data;
+	struct xe_vm *vm;
+
+	if (XE_IOCTL_DBG(xe, args->pad) ||
+	    XE_IOCTL_DBG(xe, args->reserved[0] || args->reserved[1]))
+		return -EINVAL;
+
+	mutex_lock(&xef->vm.lock);
+	vm = xa_erase(&xef->vm.xa, args->vm_id);
+	mutex_unlock(&xef->vm.lock);
+	if (XE_IOCTL_DBG(xe, !vm))
+		return -ENOENT;
+
+	xe_vm_close(vm);
+	xe_vm_put(vm);
+	return 0;
+}
+
+/* --- VM_BIND ----------------------------------------------------------------- */
+
+#define XE_VM_BIND_FLAGS	(DRM_XE_VM_BIND_FLAG_READONLY |		\
+				 DRM_XE_VM_BIND_FLAG_IMMEDIATE |	\
+				 DRM_XE_VM_BIND_FLAG_NULL |		\
+				 DRM_XE_VM_BIND_FLAG_DUMPABLE)
+
+static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind_op *op)
+{
+	u64 end;
+
+	if (XE_IOCTL_DBG(xe, op->extensions) || XE_IOCTL_DBG(xe, op->pad) ||
+	    XE_IOCTL_DBG(xe, op->pad2) ||
+	    XE_IOCTL_DBG(xe, op->reserved[0] || op->reserved[1] || op->reserved[2]) ||
+	    XE_IOCTL_DBG(xe, op->flags & ~XE_VM_BIND_FLAGS) ||
+	    XE_IOCTL_DBG(xe, op->pat_index >= XE_VM_NUM_PAT) ||
+	    XE_IOCTL_DBG(xe, op->prefetch_mem_region_instance))
+		return -EINVAL;
+
+	switch (op->op) {
+	case DRM_XE_VM_BIND_OP_MAP:
+		if (XE_IOCTL_DBG(xe, !!op->obj == !!(op->flags & DRM_XE_VM_BIND_FLAG_NULL)))
+			return -EINVAL;
+		if (XE_IOCTL_DBG(xe, (op->flags & DRM_XE_VM_BIND_FLAG_NULL) && op->obj_offset))
+			return -EINVAL;
+		break;
+	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
+		if (XE_IOCTL_DBG(xe, op->obj) ||
+		    XE_IOCTL_DBG(xe, op->flags & DRM_XE_VM_BIND_FLAG_NULL) ||
+		    XE_IOCTL_DBG(xe, !PAGE_ALIGNED(op->userptr)))
+			return -EINVAL;
+		break;
+	case DRM_XE_VM_BIND_OP_UNMAP:
+		if (XE_IOCTL_DBG(xe, op->obj) || XE_IOCTL_DBG(xe, op->obj_offset) ||
+		    XE_IOCTL_DBG(xe, op->flags & ~DRM_XE_VM_BIND_FLAG_IMMEDIATE))
+			return -EINVAL;
+		break;
+	case DRM_XE_VM_BIND_OP_UNMAP_ALL:
+		if (XE_IOCTL_DBG(xe, !op->obj) || XE_IOCTL_DBG(xe, op->addr || op->range) ||
+		    XE_IOCTL_DBG(xe, op->obj_offset) ||
+		    XE_IOCTL_DBG(xe, op->flags & ~DRM_XE_VM_BIND_FLAG_IMMEDIATE))
+			return -EINVAL;
+		return 0;
+	default:
+		/* PREFETCH moves memory between regions: not implemented. */
+		XE_IOCTL_DBG(xe, true);
+		return -EINVAL;
+	}
+
+	if (XE_IOCTL_DBG(xe, !op->range) ||
+	    XE_IOCTL_DBG(xe, !PAGE_ALIGNED(op->addr) || !PAGE_ALIGNED(op->range)) ||
+	    XE_IOCTL_DBG(xe, check_add_overflow(op->addr, op->range, &end)) ||
+	    XE_IOCTL_DBG(xe, end > BIT_ULL(XE_VM_VA_BITS)) ||
+	    XE_IOCTL_DBG(xe, op->op == DRM_XE_VM_BIND_OP_MAP &&
+			 !PAGE_ALIGNED(op->obj_offset)))
+		return -EINVAL;
+
+	return 0;
+}
+
+struct xe_vm_bind_ctx {
+	struct xe_vm *vm;
+	struct drm_file *file;
+	struct drm_exec *exec;
+	int tlb_err;
+	u64 dirty_start, dirty_end;
+};
+
+static void xe_vm_bind_dirty(struct xe_vm_bind_ctx *ctx, u64 start, u64 end)
+{
+	ctx->dirty_start = min(ctx->dirty_start, start);
+	ctx->dirty_end = max(ctx->dirty_end, end);
+}
+
+static int xe_vm_bind_new_vma(struct xe_vm_bind_ctx *ctx, struct drm_gpuva_op_map *map,
+			      u32 flags, struct drm_gpuvm_bo *vm_bo, bool bind_now)
+{
+	struct xe_vm *vm = ctx->vm;
+	struct xe_vma *vma;
+	int err;
+
+	vma = xe_vma_create(vm, flags);
+	if (!vma)
+		return -ENOMEM;
+
+	drm_gpuva_map(&vm->gpuvm, &vma->gpuva, map);
+	if (vm_bo)
+		drm_gpuva_link(&vma->gpuva, vm_bo);
+
+	if (flags & XE_VMA_USERPTR) {
+		err = xe_vma_userptr_init(vma);
+		if (err)
+			goto err_remove;
+		if (bind_now) {
+			err = xe_userptr_bind(vma);
+			if (err)
+				goto err_remove;
+		}
+	} else if (bind_now) {
+		err = xe_vma_bind(vma);
+		if (err)
+			goto err_remove;
+	}
+	return 0;
+
+err_remove:
+	xe_vma_unbind(vma);
+	if (vm_bo)
+		drm_gpuva_unlink(&vma->gpuva);
+	drm_gpuva_remove(&vma->gpuva);
+	xe_vma_destroy(vma);
+	return err;
+}
+
+static void xe_vm_bind_drop_vma(struct xe_vm_bind_ctx *ctx, struct xe_vma *vma)
+{
+	bool zapped;
+
+	mutex_lock(&ctx->vm->pt_lock);
+	zapped = xe_vma_zap_locked(vma);
+	mutex_unlock(&ctx->vm->pt_lock);
+	if (zapped)
+		xe_vm_bind_dirty(ctx, xe_vma_start(vma), xe_vma_end(vma));
+	drm_gpuva_unlink(&vma->gpuva);
+	drm_gpuva_remove(&vma->gpuva);
+	xe_vma_destroy(vma);
+}
+
+static int xe_vm_bind_apply(struct xe_vm_bind_ctx *ctx, struct drm_gpuva_ops *ops,
+			    u32 flags, struct drm_gpuvm_bo *vm_bo)
+{
+	bool bind_now = !xe_vm_in_fault_mode(ctx->vm);
+	struct drm_gpuva_op *op;
+	int err = 0;
+
+	drm_gpuva_for_each_op(op, ops) {
+		switch (op->op) {
+		case DRM_GPUVA_OP_MAP:
+			err = xe_vm_bind_new_vma(ctx, &op->map, flags, vm_bo, bind_now);
+			break;
+		case DRM_GPUVA_OP_REMAP: {
+			struct xe_vma *old = to_xe_vma(op->remap.unmap->va);
+			struct drm_gpuvm_bo *old_bo = old->gpuva.vm_bo;
+			u32 old_flags = old->flags;
+			bool was_bound = old->bound;
+
+			if (old_bo)
+				drm_gpuvm_bo_get(old_bo);
+			xe_vm_bind_drop_vma(ctx, old);
+			/* The pieces that stay keep their mapping. */
+			if (op->remap.prev)
+				err = xe_vm_bind_new_vma(ctx, op->remap.prev, old_flags,
+							 old_bo, was_bound);
+			if (!err && op->remap.next)
+				err = xe_vm_bind_new_vma(ctx, op->remap.next, old_flags,
+							 old_bo, was_bound);
+			drm_gpuvm_bo_put(old_bo);
+			break;
+		}
+		case DRM_GPUVA_OP_UNMAP:
+			xe_vm_bind_drop_vma(ctx, to_xe_vma(op->unmap.va));
+			break;
+		default:
+			break;
+		}
+		if (err)
+			return err;
+	}
+
+	return 0;
+}
+
+static int xe_vm_bind_one(struct xe_vm_bind_ctx *ctx, const struct drm_xe_vm_bind_op *op,
+			  struct drm_gem_object *obj)
+{
+	struct xe_vm *vm = ctx->vm;
+	struct xe_device *xe = vm->xe;
+	struct drm_gpuvm_bo *vm_bo = NULL;
+	struct drm_gpuva_ops *ops;
+	u32 flags = 0;
+	int err;
+
+	if (op->flags & DRM_XE_VM_BIND_FLAG_READONLY)
+		flags |= XE_VMA_READ_ONLY;
+	if (op->flags & DRM_XE_VM_BIND_FLAG_NULL)
+		flags |= XE_VMA_NULL;
+
+	switch (op->op) {
+	case DRM_XE_VM_BIND_OP_MAP:
+		if (obj) {
+			if (XE_IOCTL_DBG(xe, op->obj_offset > obj->size ||
+					 op->range > obj->size - op->obj_offset) ||
+			    XE_IOCTL_DBG(xe, gem_to_xe_bo(obj)->vm &&
+					 gem_to_xe_bo(obj)->vm != vm))
+				return -EINVAL;
+			vm_bo = drm_gpuvm_bo_obtain(&vm->gpuvm, obj);
+			if (IS_ERR(vm_bo))
+				return PTR_ERR(vm_bo);
+			drm_gpuvm_bo_extobj_add(vm_bo);
+			if (!xe_vm_in_fault_mode(vm)) {
+				err = xe_vm_bo_validate(vm_bo, ctx->exec);
+				if (err)
+					goto out;
+			}
+		}
+		ops = drm_gpuvm_sm_map_ops_create(&vm->gpuvm, op->addr, op->range, obj,
+						  op->obj_offset);
+		break;
+	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
+		flags |= XE_VMA_USERPTR;
+		ops = drm_gpuvm_sm_map_ops_create(&vm->gpuvm, op->addr, op->range, NULL,
+						  op->userptr);
+		break;
+	case DRM_XE_VM_BIND_OP_UNMAP:
+		ops = drm_gpuvm_sm_unmap_ops_create(&vm->gpuvm, op->addr, op->range);
+		break;
+	case DRM_XE_VM_BIND_OP_UNMAP_ALL:
+		vm_bo = drm_gpuvm_bo_find(&vm->gpuvm, obj);
+		if (!vm_bo)
+			return 0;
+		ops = drm_gpuvm_bo_unmap_ops_create(vm_bo);
+		break;
+	default:
+		return -EINVAL;
+	}
+
+	if (IS_ERR(ops)) {
+		err = PTR_ERR(ops);
+		goto out;
+	}
+	err = xe_vm_bind_apply(ctx, ops, flags, vm_bo);
+	drm_gpuva_ops_free(&vm->gpuvm, ops);
+out:
+	drm_gpuvm_bo_put(vm_bo);
+	return err;
+}
+
+/* Locks the VM, every BO named, and every BO mapped where binds land. */
+static int xe_vm_bind_lock(struct xe_vm_bind_ctx *ctx, const struct drm_xe_vm_bind_op *ops,
+			   struct drm_gem_object **objs, u32 num)
+{
+	struct drm_gpuvm *gpuvm = &ctx->vm->gpuvm;
+	u32 i;
+	int err;
+
+	err = drm_gpuvm_prepare_vm(gpuvm, ctx->exec, 0);
+	for (i = 0; !err && i < num; i++) {
+		if (objs[i])
+			err = drm_exec_lock_obj(ctx->exec, objs[i]);
+		if (!err && ops[i].op != DRM_XE_VM_BIND_OP_UNMAP_ALL)
+			err = drm_gpuvm_prepare_range(gpuvm, ctx->exec, ops[i].addr,
+						      ops[i].range, 0);
+	}
+	return err;
+}
+
+static int xe_vm_bind_lookup_objs(struct xe_vm_bind_ctx *ctx,
+				  const struct drm_xe_vm_bind_op *ops,
+				  struct drm_gem_object **objs, u32 num)
+{
+	struct xe_device *xe = ctx->vm->xe;
+	u32 i;
+
+	for (i = 0; i < num; i++) {
+		if (!ops[i].obj)
+			continue;
+		objs[i] = drm_gem_object_lookup(ctx->file, ops[i].obj);
+		if (XE_IOCTL_DBG(xe, !objs[i]))
+			return -ENOENT;
+	}
+	return 0;
+}
+
+static int xe_vm_bind_copy_ops(struct xe_device *xe, struct drm_xe_vm_bind *args,
+			       struct drm_xe_vm_bind_op **ops)
+{
+	struct drm_xe_vm_bind_op *v;
+	u32 i;
+	int err;
+
+	if (args->num_binds == 1) {
+		*ops = &args->bind;
+		return xe_vm_bind_op_check(xe, &args->bind);
+	}
+
+	v = kvmalloc_array(args->num_binds, sizeof(*v), GFP_KERNEL);
+	if (!v)
+		return -ENOMEM;
+	if (copy_from_user(v, u64_to_user_ptr(args->vector_of_binds),
+			   sizeof(*v) * args->num_binds)) {
+		kvfree(v);
+		return -EFAULT;
+	}
+
+	for (i = 0; i < args->num_binds; i++) {
+		err = xe_vm_bind_op_check(xe, &v[i]);
+		if (err) {
+			kvfree(v);
+			return err;
+		}
+	}
+	*ops = v;
+	return 0;
+}
+
+#define XE_VM_BIND_MAX_OPS	1024
+
+/**
+ * xe_vm_bind_ioctl() - DRM_IOCTL_XE_VM_BIND
+ * @dev: DRM device
+ * @data: &struct drm_xe_vm_bind
+ * @file: the caller's DRM file
+ *
+ * Binds are carried out before the ioctl returns: the page tables are
+ * written (or, in a fault-mode VM, left for the GPU to fault in), the TLBs
+ * invalidated where a mapping went away, and then the out-syncs signalled.
+ * In-syncs are waited for first.
+ *
+ * Return: 0; -EINVAL for malformed arguments; -ENOENT for an unknown VM,
+ * BO or bind queue; -EFAULT for unreadable arrays or user memory that
+ * cannot be mirrored; -ENOMEM; -EINTR/-ERESTARTSYS on a signal;
+ * -ETIMEDOUT if the GT stopped answering TLB invalidations.
+ */
+int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
+{
+	struct xe_device *xe = to_xe_device(dev);
+	struct xe_file *xef = file->driver_priv;
+	struct drm_xe_vm_bind *args = data;
+	struct drm_xe_vm_bind_op *ops = NULL;
+	struct xe_sync_entry *syncs = NULL;
+	struct xe_vm_bind_ctx ctx = {
+		.file = file,
+		.dirty_start = U64_MAX,
+	};
+	struct drm_gem_object **objs = NULL;
+	struct xe_exec_queue *q = NULL;
+	struct drm_exec exec;
+	u32 i, num_syncs = 0;
+	int err;
+
+	if (XE_IOCTL_DBG(xe, args->extensions) || XE_IOCTL_DBG(xe, args->pad) ||
+	    XE_IOCTL_DBG(xe, args->pad2) ||
+	    XE_IOCTL_DBG(xe, args->reserved[0] || args->reserved[1]) ||
+	    XE_IOCTL_DBG(xe, !args->num_binds || args->num_binds > XE_VM_BIND_MAX_OPS))
+		return -EINVAL;
+
+	err = xe_vm_bind_copy_ops(xe, args, &ops);
+	if (err)
+		goto out_ops;
+
+	ctx.vm = xe_vm_lookup(xef, args->vm_id);
+	if (XE_IOCTL_DBG(xe, !ctx.vm)) {
+		err = -ENOENT;
+		goto out_ops;
+	}
+
+	if (args->exec_queue_id) {
+		q = xe_exec_queue_lookup(xef, args->exec_queue_id);
+		if (XE_IOCTL_DBG(xe, !q)) {
+			err = -ENOENT;
+			goto out_vm;
+		}
+		if (XE_IOCTL_DBG(xe, !(q->flags & XE_EXEC_QUEUE_BIND))) {
+			err = -EINVAL;
+			goto out_vm;
+		}
+	}
+
+	objs = kvcalloc(args->num_binds, sizeof(*objs), GFP_KERNEL);
+	if (!objs) {
+		err = -ENOMEM;
+		goto out_vm;
+	}
+	err = xe_vm_bind_lookup_objs(&ctx, ops, objs, args->num_binds);
+	if (err)
+		goto out_vm;
+
+	err = xe_sync_parse_array(xe, xef, args->syncs, args->num_syncs, &syncs,
+				  &num_syncs);
+	if (err)
+		goto out_vm;
+	err = xe_sync_wait_in(syncs, num_syncs);
+	if (err)
+		goto out_syncs;
+
+	down_write(&ctx.vm->lock);
+	if (XE_IOCTL_DBG(xe, ctx.vm->closed)) {
+		err = -ENOENT;
+		goto out_unlock;
+	}
+
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT, 0);
+	ctx.exec = &exec;
+	drm_exec_until_all_locked(&exec) {
+		err = xe_vm_bind_lock(&ctx, ops, objs, args->num_binds);
+		drm_exec_retry_on_contention(&exec);
+	}
+	for (i = 0; !err && i < args->num_binds; i++)
+		err = xe_vm_bind_one(&ctx, &ops[i], objs[i]);
+	if (ctx.dirty_end > ctx.dirty_start) {
+		int inval = xe_vm_invalidate_tlb(ctx.vm, ctx.dirty_start, ctx.dirty_end);
+
+		err = err ?: inval;
+	}
+	drm_exec_fini(&exec);
+
+	if (!err)
+		err = xe_sync_signal_now(syncs, num_syncs);
+out_unlock:
+	up_write(&ctx.vm->lock);
+out_syncs:
+	xe_sync_free_array(syncs, num_syncs);
+out_vm:
+	for (i = 0; objs && i < args->num_binds; i++)
+		drm_gem_object_put(objs[i]);
+	kvfree(objs);
+	xe_exec_queue_put(q);
+	xe_vm_put(ctx.vm);
+out_ops:
+	if (ops != &args->bind)
+		kvfree(ops);
+	return err;
+}
+
+/* --- BO moves, execution and faults ------------------------------------------ */
+
+/**
+ * xe_vm_bo_move_notify() - a BO is about to leave its placement
+ * @bo: the BO, reserved, idle for the GPU where VMs wait for jobs
+ *
+ * Zaps the PTEs of every VMA that maps the BO and waits for the TLB
+ * invalidations, so the GPU cannot reach the old placement any more. VMs
+ * without faults re-bind at their next exec; fault-mode VMs fault back in.
+ *
+ * Return: 0, or the error of a TLB invalidation.
+ */
+int xe_vm_bo_move_notify(struct xe_bo *bo)
+{
+	struct drm_gem_object *obj = &bo->ttm.base;
+	struct drm_gpuvm_bo *vm_bo;
+	struct drm_gpuva *gpuva;
+	int ret = 0;
+
+	dma_resv_assert_held(obj->resv);
+	drm_gem_for_each_gpuvm_bo(vm_bo, obj) {
+		struct xe_vm *vm = container_of(vm_bo->vm, struct xe_vm, gpuvm);
+
+		drm_gpuvm_bo_for_each_va(gpuva, vm_bo) {
+			struct xe_vma *vma = to_xe_vma(gpuva);
+			bool zapped;
+			int err;
+
+			mutex_lock(&vm->pt_lock);
+			zapped = xe_vma_zap_locked(vma);
+			mutex_unlock(&vm->pt_lock);
+			if (zapped) {
+				err = xe_vm_invalidate_tlb(vm, xe_vma_start(vma), xe_vma_end(vma));
+				ret = ret ?: err;
+			}
+		}
+		if (!xe_vm_in_fault_mode(vm))
+			drm_gpuvm_bo_evict(vm_bo, true);
+	}
+
+	return ret;
+}
+
+/**
+ * xe_vm_rebind() - bring every mapping of a VM back before a job runs
+ * @vm: a VM without FAULT_MODE, with &xe_vm.lock held and every BO of
+ *	the VM reserved and validated
+ *
+ * Return: 0; -EFAULT if a userptr's memory is gone; -ENOMEM; the error
+ * of a TLB invalidation.
+ */
+int xe_vm_rebind(struct xe_vm *vm)
+{
+	struct drm_gpuva *gpuva;
+	int err;
+
+	lockdep_assert_held(&vm->lock);
+	drm_gpuvm_for_each_va(gpuva, &vm->gpuvm) {
+		struct xe_vma *vma = to_xe_vma(gpuva);
+		bool bound;
+
+		mutex_lock(&vm->pt_lock);
+		bound = vma->bound;
+		if (bound && (vma->flags & XE_VMA_USERPTR))
+			bound = xe_vma_userptr_valid(vma);
+		mutex_unlock(&vm->pt_lock);
+		if (bound)
+			continue;
+
+		err = vma->flags & XE_VMA_USERPTR ? xe_userptr_bind(vma) : xe_vma_bind(vma);
+		if (err)
+			return err;
+	}
+
+	return 0;
+}
+
+/**
+ * xe_vm_handle_fault() - resolve a GPU page fault in a fault-mode VM
+ * @vm: the VM
+ * @addr: faulting address
+ * @access: XE_EMU_ACCESS_*
+ *
+ * Binds the whole VMA that covers @addr: validates its BO (moving it back
+ * if TTM evicted it) or finds its user pages.
+ *
+ * Return: 0 when the access can be replayed; -EACCES for a write or
+ * atomic through a read-only mapping; -ENOENT when nothing is mapped
+ * there; -EFAULT when user memory is gone; other errors of validation.
+ */
+int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access)
+{
+	struct drm_gpuva *gpuva;
+	struct xe_vma *vma;
+	struct drm_exec exec;
+	int err;
+
+	down_read(&vm->lock);
+	gpuva = vm->closed ? NULL : drm_gpuva_find_first(&vm->gpuvm, addr, 1);
+	if (!gpuva) {
+		err = -ENOENT;
+		goto out;
+	}
+	vma = to_xe_vma(gpuva);
+	if ((vma->flags & XE_VMA_READ_ONLY) && access != XE_EMU_ACCESS_READ) {
+		err = -EACCES;
+		goto out;
+	}
+
+	if (vma->flags & XE_VMA_USERPTR) {
+		err = xe_userptr_bind(vma);
+		goto out;
+	}
+	if (vma->flags & XE_VMA_NULL) {
+		err = xe_vma_bind(vma);
+		goto out;
+	}
+
+	drm_exec_init(&exec, 0, 0);
+	drm_exec_until_all_locked(&exec) {
+		err = drm_exec_lock_obj(&exec, gpuva->gem.obj);
+		drm_exec_retry_on_contention(&exec);
+	}
+	if (!err)
+		err = xe_vm_bo_validate(gpuva->vm_bo, &exec);
+	if (!err)
+		err = xe_vma_bind(vma);
+	drm_exec_fini(&exec);
+out:
+	up_read(&vm->lock);
+	return err;
+}
