@@ -26,6 +26,7 @@ KMAKE = $(MAKE) -C $(KSRC) O=$(OUT)/$(1) ARCH=x86_64 CC="ccache gcc" \
 
 UAPI_TESTS := $(patsubst %.c,%,$(notdir $(wildcard tests/igt/xe_*.c)))
 TOOLS := xe-query
+BENCHES := $(patsubst %.c,%,$(notdir $(wildcard bench/xe_*.c)))
 USER_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-I$(OUT)/$(1)/usr/include -I$(KSRC)/tools/testing/selftests \
 	-Itests/igt/lib -pthread
@@ -78,6 +79,9 @@ user-%: kernel-% FORCE
 	@set -e; for t in $(TOOLS); do \
 		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$t tools/$$t.c; \
 	done
+	@set -e; for b in $(BENCHES); do \
+		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$b bench/$$b.c; \
+	done
 
 # --- the two commands --------------------------------------------------------
 
@@ -87,6 +91,11 @@ run: user-release
 
 test: user-debug
 	python3 tests/run-tests --kernel $(OUT)/debug --results $(OUT)/debug/results
+
+# Performance, measured in one run of the release kernel; see bench/.
+bench: user-release
+	tools/vm-run --kernel $(OUT)/release --log $(OUT)/release/bench.log -- \
+		$(OUT)/release/user/xe_bench
 
 check: graft $(OUT)/release/.config
 	tools/check-style $(KSRC) $(OUT)/release

@@ -41,6 +41,8 @@
  * woken by every user interrupt and checks again.
  */
 
+#define XE_EXEC_USERPTR_RETRIES	16
+
 static int xe_exec_prepare_vm(struct xe_vm *vm, struct drm_exec *exec)
 {
 	int err;
@@ -71,8 +73,8 @@ static int xe_exec_prepare_vm(struct xe_vm *vm, struct drm_exec *exec)
  * Return: 0 once the job is queued; -EINVAL for malformed arguments or a
  * bind queue; -ENOENT for an unknown queue or a destroyed VM; -ECANCELED
  * for a banned queue; -EOPNOTSUPP for syncobj out-syncs in an LR VM;
- * -EFAULT for unreadable syncs or user memory that is gone; -ENOMEM;
- * -EINTR/-ERESTARTSYS on a signal.
+ * -EFAULT for unreadable syncs or user memory that is gone; -EAGAIN if
+ * user memory kept changing; -ENOMEM; -EINTR/-ERESTARTSYS on a signal.
  */
 int xe_exec_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 {
@@ -84,7 +86,7 @@ int xe_exec_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 	struct xe_exec_queue *q;
 	struct dma_fence *fence;
 	struct drm_exec exec;
-	u32 i, num_syncs;
+	u32 i, num_syncs, tries = 0;
 	struct xe_vm *vm;
 	int err;
 
@@ -137,9 +139,17 @@ int xe_exec_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 		goto out_unlock_vm;
 	}
 
+retry:
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
 	if (!xe_vm_in_fault_mode(vm)) {
-		err = xe_exec_prepare_vm(vm, &exec);
+		err = xe_vm_userptr_refresh(vm);
+		if (!err)
+			err = xe_exec_prepare_vm(vm, &exec);
+		/* User memory changed under us: find its pages again. */
+		if (err == -EAGAIN && ++tries < XE_EXEC_USERPTR_RETRIES) {
+			drm_exec_fini(&exec);
+			goto retry;
+		}
 		if (err)
 			goto out_exec;
 	}

@@ -231,7 +231,8 @@ int xe_submit_queue_init(struct xe_exec_queue *q)
 	if (err)
 		goto err_lrc;
 
-	err = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_NORMAL, &sched, 1, NULL);
+	/* One entity per scheduler: a single run queue, index 0. */
+	err = drm_sched_entity_init(&q->entity, DRM_SCHED_PRIORITY_KERNEL, &sched, 1, NULL);
 	if (err)
 		goto err_sched;
 

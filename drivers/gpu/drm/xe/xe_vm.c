@@ -61,6 +61,7 @@
 #define XE_VM_VA_BITS		48
 #define XE_VM_MAX_ASID		(BIT(20) - 1)
 #define XE_VM_NUM_PAT		32
+#define XE_VM_BIND_MAX_OPS	1024
 #define XE_USERPTR_RETRY_MS	2000
 
 static struct xe_vma *to_xe_vma(struct drm_gpuva *gpuva)
@@ -370,6 +371,45 @@ static int xe_userptr_bind(struct xe_vma *vma)
 
 /* --- VMAs -------------------------------------------------------------------- */
 
+/*
+ * Unlinking a VMA may drop the last reference to its BO, whose release
+ * must not run under the reservations a bind or close holds: the BO's
+ * reference is kept here and dropped once they are released.
+ */
+struct xe_obj_puts {
+	struct drm_gem_object **objs;
+	u32 count, size;
+};
+
+static void xe_obj_puts_hold(struct xe_obj_puts *puts, struct drm_gem_object *obj)
+{
+	if (!obj)
+		return;
+	if (puts->count == puts->size) {
+		u32 size = max(16u, 2 * puts->size);
+		void *objs = krealloc_array(puts->objs, size, sizeof(*puts->objs), GFP_KERNEL);
+
+		/* Without memory, keep the reference for good rather than free early. */
+		if (WARN_ON_ONCE(!objs)) {
+			drm_gem_object_get(obj);
+			return;
+		}
+		puts->objs = objs;
+		puts->size = size;
+	}
+	drm_gem_object_get(obj);
+	puts->objs[puts->count++] = obj;
+}
+
+static void xe_obj_puts_release(struct xe_obj_puts *puts)
+{
+	while (puts->count)
+		drm_gem_object_put(puts->objs[--puts->count]);
+	kfree(puts->objs);
+	puts->objs = NULL;
+	puts->size = 0;
+}
+
 static struct xe_vma *xe_vma_create(struct xe_vm *vm, u32 flags)
 {
 	struct xe_vma *vma = kzalloc(sizeof(*vma), GFP_KERNEL);
@@ -512,13 +552,14 @@ err_free:
 /* Removes every VMA; the VM is closed and no job can run in it any more. */
 static void xe_vm_close(struct xe_vm *vm)
 {
+	struct xe_obj_puts puts = {};
 	struct drm_gpuva *gpuva, *next;
 	struct drm_exec exec;
 	int err;
 
 	down_write(&vm->lock);
 	vm->closed = true;
-	drm_exec_init(&exec, 0, 0);
+	drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
 	drm_exec_until_all_locked(&exec) {
 		err = drm_gpuvm_prepare_vm(&vm->gpuvm, &exec, 0);
 		drm_exec_retry_on_contention(&exec);
@@ -531,11 +572,13 @@ static void xe_vm_close(struct xe_vm *vm)
 		struct xe_vma *vma = to_xe_vma(gpuva);
 
 		xe_vma_unbind(vma);
+		xe_obj_puts_hold(&puts, gpuva->gem.obj);
 		drm_gpuva_unlink(gpuva);
 		drm_gpuva_remove(gpuva);
 		xe_vma_destroy(vma);
 	}
 	drm_exec_fini(&exec);
+	xe_obj_puts_release(&puts);
 	up_write(&vm->lock);
 }
 
@@ -746,8 +789,12 @@ struct xe_vm_bind_ctx {
 	struct xe_vm *vm;
 	struct drm_file *file;
 	struct drm_exec *exec;
-	int tlb_err;
 	u64 dirty_start, dirty_end;
+	/* New userptr VMAs, set up once the reservations are dropped. */
+	struct xe_vma **userptrs;
+	u32 num_userptrs, max_userptrs;
+	bool *userptr_bind;
+	struct xe_obj_puts puts;
 };
 
 static void xe_vm_bind_dirty(struct xe_vm_bind_ctx *ctx, u64 start, u64 end)
@@ -772,14 +819,16 @@ static int xe_vm_bind_new_vma(struct xe_vm_bind_ctx *ctx, struct drm_gpuva_op_ma
 		drm_gpuva_link(&vma->gpuva, vm_bo);
 
 	if (flags & XE_VMA_USERPTR) {
-		err = xe_vma_userptr_init(vma);
-		if (err)
+		/*
+		 * Inserting a notifier and finding pages take mmap_lock, which
+		 * ranks above reservations: done after they are dropped.
+		 */
+		if (drm_WARN_ON(&vm->xe->drm, ctx->num_userptrs == ctx->max_userptrs)) {
+			err = -ENOMEM;
 			goto err_remove;
-		if (bind_now) {
-			err = xe_userptr_bind(vma);
-			if (err)
-				goto err_remove;
 		}
+		ctx->userptr_bind[ctx->num_userptrs] = bind_now;
+		ctx->userptrs[ctx->num_userptrs++] = vma;
 	} else if (bind_now) {
 		err = xe_vma_bind(vma);
 		if (err)
@@ -805,6 +854,7 @@ static void xe_vm_bind_drop_vma(struct xe_vm_bind_ctx *ctx, struct xe_vma *vma)
 	mutex_unlock(&ctx->vm->pt_lock);
 	if (zapped)
 		xe_vm_bind_dirty(ctx, xe_vma_start(vma), xe_vma_end(vma));
+	xe_obj_puts_hold(&ctx->puts, vma->gpuva.gem.obj);
 	drm_gpuva_unlink(&vma->gpuva);
 	drm_gpuva_remove(&vma->gpuva);
 	xe_vma_destroy(vma);
@@ -919,6 +969,33 @@ out:
 	return err;
 }
 
+/*
+ * Gives the new userptr VMAs their notifier and, outside fault mode, their
+ * pages and PTEs. A VMA whose set-up fails is removed again, and so is
+ * every later one when an earlier step already failed.
+ */
+static int xe_vm_bind_userptrs(struct xe_vm_bind_ctx *ctx, int err)
+{
+	u32 i;
+
+	for (i = 0; i < ctx->num_userptrs; i++) {
+		struct xe_vma *vma = ctx->userptrs[i];
+		int ret = err;
+
+		if (!ret)
+			ret = xe_vma_userptr_init(vma);
+		if (!ret && ctx->userptr_bind[i])
+			ret = xe_userptr_bind(vma);
+		if (ret) {
+			xe_vma_unbind(vma);
+			drm_gpuva_remove(&vma->gpuva);
+			xe_vma_destroy(vma);
+			err = ret;
+		}
+	}
+	return err;
+}
+
 /* Locks the VM, every BO named, and every BO mapped where binds land. */
 static int xe_vm_bind_lock(struct xe_vm_bind_ctx *ctx, const struct drm_xe_vm_bind_op *ops,
 			   struct drm_gem_object **objs, u32 num)
@@ -987,8 +1064,6 @@ static int xe_vm_bind_copy_ops(struct xe_device *xe, struct drm_xe_vm_bind *args
 	return 0;
 }
 
-#define XE_VM_BIND_MAX_OPS	1024
-
 /**
  * xe_vm_bind_ioctl() - DRM_IOCTL_XE_VM_BIND
  * @dev: DRM device
@@ -1051,7 +1126,11 @@ int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 	}
 
 	objs = kvcalloc(args->num_binds, sizeof(*objs), GFP_KERNEL);
-	if (!objs) {
+	/* An op makes at most three VMAs: its own and two pieces it cuts. */
+	ctx.max_userptrs = 3 * args->num_binds;
+	ctx.userptrs = kvcalloc(ctx.max_userptrs, sizeof(*ctx.userptrs), GFP_KERNEL);
+	ctx.userptr_bind = kvcalloc(ctx.max_userptrs, sizeof(bool), GFP_KERNEL);
+	if (!objs || !ctx.userptrs || !ctx.userptr_bind) {
 		err = -ENOMEM;
 		goto out_vm;
 	}
@@ -1073,7 +1152,7 @@ int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 		goto out_unlock;
 	}
 
-	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT, 0);
+	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
 	ctx.exec = &exec;
 	drm_exec_until_all_locked(&exec) {
 		err = xe_vm_bind_lock(&ctx, ops, objs, args->num_binds);
@@ -1087,6 +1166,8 @@ int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 		err = err ?: inval;
 	}
 	drm_exec_fini(&exec);
+	xe_obj_puts_release(&ctx.puts);
+	err = xe_vm_bind_userptrs(&ctx, err);
 
 	if (!err)
 		err = xe_sync_signal_now(syncs, num_syncs);
@@ -1098,6 +1179,8 @@ out_vm:
 	for (i = 0; objs && i < args->num_binds; i++)
 		drm_gem_object_put(objs[i]);
 	kvfree(objs);
+	kvfree(ctx.userptrs);
+	kvfree(ctx.userptr_bind);
 	xe_exec_queue_put(q);
 	xe_vm_put(ctx.vm);
 out_ops:
@@ -1150,12 +1233,47 @@ int xe_vm_bo_move_notify(struct xe_bo *bo)
 }
 
 /**
- * xe_vm_rebind() - bring every mapping of a VM back before a job runs
- * @vm: a VM without FAULT_MODE, with &xe_vm.lock held and every BO of
- *	the VM reserved and validated
+ * xe_vm_userptr_refresh() - find the pages of userptrs that lost theirs
+ * @vm: a VM without FAULT_MODE, with &xe_vm.lock held and no reservation
+ *	(finding pages takes mmap_lock, which ranks above them)
  *
- * Return: 0; -EFAULT if a userptr's memory is gone; -ENOMEM; the error
- * of a TLB invalidation.
+ * Return: 0; -EFAULT if a userptr's memory is gone; -ENOMEM; -EBUSY if
+ * the memory kept changing.
+ */
+int xe_vm_userptr_refresh(struct xe_vm *vm)
+{
+	struct drm_gpuva *gpuva;
+	int err;
+
+	lockdep_assert_held(&vm->lock);
+	drm_gpuvm_for_each_va(gpuva, &vm->gpuvm) {
+		struct xe_vma *vma = to_xe_vma(gpuva);
+		bool valid;
+
+		if (!(vma->flags & XE_VMA_USERPTR))
+			continue;
+		mutex_lock(&vm->pt_lock);
+		valid = vma->bound && xe_vma_userptr_valid(vma);
+		mutex_unlock(&vm->pt_lock);
+		if (valid)
+			continue;
+
+		err = xe_userptr_get_pages(vma);
+		if (err)
+			return err;
+	}
+
+	return 0;
+}
+
+/**
+ * xe_vm_rebind() - bring every mapping of a VM back before a job runs
+ * @vm: a VM without FAULT_MODE, with &xe_vm.lock held, every BO of the VM
+ *	reserved and validated, and userptr pages found by
+ *	xe_vm_userptr_refresh()
+ *
+ * Return: 0; -EAGAIN if userptr pages changed since they were found (find
+ * them again and retry); -ENOMEM; the error of a TLB invalidation.
  */
 int xe_vm_rebind(struct xe_vm *vm)
 {
@@ -1169,13 +1287,11 @@ int xe_vm_rebind(struct xe_vm *vm)
 
 		mutex_lock(&vm->pt_lock);
 		bound = vma->bound;
-		if (bound && (vma->flags & XE_VMA_USERPTR))
-			bound = xe_vma_userptr_valid(vma);
 		mutex_unlock(&vm->pt_lock);
 		if (bound)
 			continue;
 
-		err = vma->flags & XE_VMA_USERPTR ? xe_userptr_bind(vma) : xe_vma_bind(vma);
+		err = xe_vma_bind(vma);
 		if (err)
 			return err;
 	}

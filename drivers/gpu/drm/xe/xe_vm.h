@@ -18,6 +18,7 @@ void xe_vm_file_close(struct xe_file *xef);
 u64 xe_vm_pt_root(struct xe_vm *vm);
 int xe_vm_invalidate_tlb(struct xe_vm *vm, u64 start, u64 end);
 int xe_vm_bo_move_notify(struct xe_bo *bo);
+int xe_vm_userptr_refresh(struct xe_vm *vm);
 int xe_vm_rebind(struct xe_vm *vm);
 int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access);
 
