@@ -225,8 +225,8 @@ void xe_sync_signal(struct xe_sync_entry *syncs, u32 count, struct dma_fence *fe
 		if (!sync->signal || !sync->syncobj)
 			continue;
 		if (sync->chain) {
-			drm_syncobj_add_point(sync->syncobj, sync->chain,
-					      dma_fence_get(fence), sync->value);
+			/* Takes its own reference to @fence and owns the chain. */
+			drm_syncobj_add_point(sync->syncobj, sync->chain, fence, sync->value);
 			sync->chain = NULL;
 		} else {
 			drm_syncobj_replace_fence(sync->syncobj, fence);

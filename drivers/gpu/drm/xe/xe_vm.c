@@ -849,6 +849,14 @@ static void xe_vm_bind_drop_vma(struct xe_vm_bind_ctx *ctx, struct xe_vma *vma)
 {
 	bool zapped;
 
+	/*
+	 * Without faults, a job using the mapping would die on its removal:
+	 * removals wait for the VM's jobs, as if ordered after them.
+	 */
+	if (!xe_vm_in_fault_mode(ctx->vm) && vma->bound)
+		dma_resv_wait_timeout(xe_vm_resv(ctx->vm), DMA_RESV_USAGE_BOOKKEEP, false,
+				      MAX_SCHEDULE_TIMEOUT);
+
 	mutex_lock(&ctx->vm->pt_lock);
 	zapped = xe_vma_zap_locked(vma);
 	mutex_unlock(&ctx->vm->pt_lock);
