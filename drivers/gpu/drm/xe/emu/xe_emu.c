@@ -10,7 +10,7 @@
 #include <linux/interrupt.h>
 #include <linux/ioport.h>
 #include <linux/irq.h>
-#include <linux/irq_sim.h>
+#include <linux/irq_work.h>
 #include <linux/irqdomain.h>
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
@@ -48,12 +48,17 @@
  * zeroed vmalloc area, so the BAR is that area and a BAR offset maps to
  * its page with vmalloc_to_pfn().
  *
- * The interrupt line is a simulated interrupt controller (irq_sim) with a
- * single line: raising it queues a hard irq_work that runs the handler
- * the driver requested, asynchronously, as a real interrupt would. The
- * line is raised whenever an event is latched in XE_EMU_REG_IRQ_STATUS
- * while enabled in XE_EMU_REG_IRQ_ENABLE, and when IRQ_ENABLE is written
- * with bits whose status is already set.
+ * The interrupt line is level-triggered, as the contract says: asserted
+ * while XE_EMU_REG_IRQ_STATUS & XE_EMU_REG_IRQ_ENABLE is not zero. It
+ * hangs off a one-line interrupt controller of the emulator's own, handled
+ * by handle_level_irq(). Whenever the level may have risen (an event is
+ * latched, IRQ_ENABLE is written) and whenever the kernel unmasks the line
+ * (after each run of the handler, at enable_irq(), at request_irq()), a
+ * hard irq_work checks the level and, if it is up and the line unmasked,
+ * runs the handler the driver requested, asynchronously, as a real
+ * interrupt would. So no event is lost, whether it comes while the line
+ * is masked or while the handler runs on another CPU; and a handler that
+ * returns without clearing what it was raised for is raised again.
  *
  * The CT ring registers can be written only while XE_EMU_CT_ENABLE is
  * clear, except the ones the driver owns while CT runs: H2G_TAIL (the
@@ -61,25 +66,41 @@
  * XE_EMU_CT_ENABLE checks both rings (page-aligned base, power-of-two size
  * of 4 KiB to 1 MiB, heads and tails inside, memory reachable); with a
  * bad configuration the bit does not stick.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * &xe_emu_hw.reg_lock, a spinlock taken with interrupts off, protects the
- * interrupt and CT registers, because the driver may access registers
- * from its interrupt handler. It is innermost: nothing is taken under it,
- * and the interrupt line is raised after it is dropped.
+ * interrupt and CT registers (and the CT rings' memory, see xe_emu_ct.c),
+ * because the driver may access registers from its interrupt handler. It
+ * is innermost: nothing is taken under it, and the interrupt line is
+ * raised only after it is dropped, so the driver's handler never runs
+ * nested in an emulator lock.
  *
- * Lock order of the whole emulator, outermost first:
+ * The emulator's locks, and the only ways they nest:
  *
- * 1. &xe_emu_hw.g2h_lock (mutex; may be held while sleeping for G2H room,
- *    so only taken with nothing else held);
- * 2. &xe_emu_engine.mmu_lock (mutex; one engine's at a time);
- * 3. &xe_emu_engine.lock (spinlock; one engine's at a time; never held
- *    together with mmu_lock);
- * 4. &xe_emu_hw.reg_lock (spinlock, interrupts off).
+ * - &xe_emu_hw.g2h_lock (mutex, xe_emu_ct.c), held while a G2H writer
+ *   sleeps for room: taken with no other emulator lock held, and takes
+ *   reg_lock inside. A full G2H ring therefore holds up only the threads
+ *   that have a message to post, and no lock they could be waited on for.
+ * - &xe_emu_engine.mmu_lock (mutex, xe_emu_mmu.c), held by an engine
+ *   thread across a translation and the access made through it, and by
+ *   the GuC thread to flush that engine's TLB: never nested with another
+ *   emulator lock, one engine's at a time.
+ * - &xe_emu_engine.lock (spinlock, xe_emu_engine.c), the scheduler state:
+ *   never nested with another emulator lock.
+ * - &xe_emu_hw.reg_lock: innermost.
  *
- * The device threads sleep only with no lock held, or with g2h_lock or
- * an mmu_lock held (waiting for G2H room, or sleeping in cond_resched()).
+ * The interrupt controller's mask and unmask callbacks run under the
+ * interrupt descriptor's lock and take none of these: they set a flag and
+ * queue the delivering irq_work, which takes reg_lock from hard interrupt
+ * context (hence interrupts off wherever reg_lock is taken).
+ *
+ * So the order is g2h_lock -> reg_lock, and every other pair is never held
+ * together. The only lock a device thread sleeps in is g2h_lock, waiting
+ * for G2H room; an mmu_lock is held across memory accesses only, and long
+ * transfers drop it every XE_EMU_CS_CHUNK bytes.
  */
 
 #define XE_EMU_MAX_DEVICES	8
@@ -129,9 +150,29 @@ void xe_emu_sleep_us(struct xe_emu_hw *hw, u64 us)
 						 usecs_to_jiffies(us));
 }
 
+static bool xe_emu_irq_asserted(struct xe_emu_hw *hw)
+{
+	unsigned long flags;
+	bool asserted;
+
+	spin_lock_irqsave(&hw->reg_lock, flags);
+	asserted = hw->irq_status & hw->irq_enable;
+	spin_unlock_irqrestore(&hw->reg_lock, flags);
+	return asserted;
+}
+
+static void xe_emu_irq_deliver(struct irq_work *work)
+{
+	struct xe_emu_hw *hw = container_of(work, struct xe_emu_hw, irq_work);
+
+	if (!READ_ONCE(hw->irq_masked) && xe_emu_irq_asserted(hw))
+		generic_handle_irq(hw->irq);
+}
+
+/* The level may have risen: check it, from hard interrupt context. */
 static void xe_emu_irq_raise(struct xe_emu_hw *hw)
 {
-	irq_set_irqchip_state(hw->irq, IRQCHIP_STATE_PENDING, true);
+	irq_work_queue(&hw->irq_work);
 }
 
 /**
@@ -375,17 +416,64 @@ static const struct xe_emu_bus_ops xe_emu_bus_ops = {
 	.vram_pfn = xe_emu_vram_pfn,
 };
 
+/* Called by the interrupt core, under the descriptor's lock. */
+static void xe_emu_irq_mask(struct irq_data *data)
+{
+	struct xe_emu_hw *hw = irq_data_get_irq_chip_data(data);
+
+	WRITE_ONCE(hw->irq_masked, true);
+}
+
+static void xe_emu_irq_unmask(struct irq_data *data)
+{
+	struct xe_emu_hw *hw = irq_data_get_irq_chip_data(data);
+
+	WRITE_ONCE(hw->irq_masked, false);
+	/* A level still up when the line is unmasked interrupts again. */
+	xe_emu_irq_raise(hw);
+}
+
+static struct irq_chip xe_emu_irq_chip = {
+	.name = "xe_emu",
+	.irq_mask = xe_emu_irq_mask,
+	.irq_unmask = xe_emu_irq_unmask,
+	.flags = IRQCHIP_SKIP_SET_WAKE,
+};
+
+static int xe_emu_irq_map(struct irq_domain *domain, unsigned int virq, irq_hw_number_t hwirq)
+{
+	irq_set_chip_data(virq, domain->host_data);
+	irq_set_chip_and_handler(virq, &xe_emu_irq_chip, handle_level_irq);
+	irq_modify_status(virq, IRQ_NOREQUEST | IRQ_NOAUTOEN, IRQ_NOPROBE);
+	return 0;
+}
+
+static void xe_emu_irq_unmap(struct irq_domain *domain, unsigned int virq)
+{
+	irq_set_chip_and_handler(virq, NULL, NULL);
+	irq_set_chip_data(virq, NULL);
+}
+
+static const struct irq_domain_ops xe_emu_irq_domain_ops = {
+	.map = xe_emu_irq_map,
+	.unmap = xe_emu_irq_unmap,
+	.xlate = irq_domain_xlate_onecell,
+};
+
 static int xe_emu_irq_init(struct xe_emu_hw *hw)
 {
 	int err;
+
+	hw->irq_masked = true;
+	hw->irq_work = IRQ_WORK_INIT_HARD(xe_emu_irq_deliver);
 
 	hw->irq_fwnode = irq_domain_alloc_named_id_fwnode("xe_emu", hw->index);
 	if (!hw->irq_fwnode)
 		return -ENOMEM;
 
-	hw->irq_domain = irq_domain_create_sim(hw->irq_fwnode, 1);
-	if (IS_ERR(hw->irq_domain)) {
-		err = PTR_ERR(hw->irq_domain);
+	hw->irq_domain = irq_domain_create_linear(hw->irq_fwnode, 1, &xe_emu_irq_domain_ops, hw);
+	if (!hw->irq_domain) {
+		err = -ENOMEM;
 		goto err_fwnode;
 	}
 
@@ -397,16 +485,18 @@ static int xe_emu_irq_init(struct xe_emu_hw *hw)
 	return 0;
 
 err_domain:
-	irq_domain_remove_sim(hw->irq_domain);
+	irq_domain_remove(hw->irq_domain);
 err_fwnode:
 	irq_domain_free_fwnode(hw->irq_fwnode);
 	return err;
 }
 
+/* After the device threads stopped and the handler was freed. */
 static void xe_emu_irq_fini(struct xe_emu_hw *hw)
 {
+	irq_work_sync(&hw->irq_work);
 	irq_dispose_mapping(hw->irq);
-	irq_domain_remove_sim(hw->irq_domain);
+	irq_domain_remove(hw->irq_domain);
 	irq_domain_free_fwnode(hw->irq_fwnode);
 }
 

@@ -40,7 +40,9 @@
  * Addresses are translated through the context's page tables, except in
  * XE_EMU_CTX_PHYSICAL contexts and for ring commands with their GGTT bit
  * set, whose addresses are physical (see xe_emu_mem_phys()).
- *
+ */
+
+/**
  * DOC: Locking
  *
  * Runs in the engine thread, with the context as the engine's active

@@ -54,7 +54,9 @@
  * The fault-injection knobs fault_reply_delay_ms and tlb_inval_delay_ms
  * hold messages back in two lists, each in arrival order, so that TLB
  * invalidations still complete in the order they were requested.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * - &xe_emu_hw.reg_lock (spinlock, interrupts off) protects the ring
@@ -63,9 +65,10 @@
  *   again.
  * - &xe_emu_hw.g2h_lock (mutex) serialises G2H writers; it is held while
  *   waiting for room, and so is never taken with any other emulator lock
- *   held: an engine thread posts without its engine's locks, so a full
- *   G2H ring never blocks a TLB invalidation or a deregistration.
- *   Order: g2h_lock, then reg_lock.
+ *   held. An engine thread posts without its engine's locks, so while it
+ *   waits for the driver to drain G2H, other engines run and its TLB can
+ *   still be flushed; what waits is only what needs the ring: the writers
+ *   themselves. Order: g2h_lock, then reg_lock.
  * - The context table and the deferred lists belong to the GuC thread and
  *   need no lock; teardown touches them after stopping the thread.
  */
@@ -340,8 +343,6 @@ static void xe_emu_ct_register(struct xe_emu_hw *hw, const u32 *p)
 
 	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
 	if (!ctx) {
-		pr_warn_ratelimited("xe_emu%u: out of memory registering context %u\n",
-				    hw->index, id);
 		xe_emu_ct_post_error(hw, id, XE_EMU_CTX_ERR_COMMAND, detail);
 		return;
 	}

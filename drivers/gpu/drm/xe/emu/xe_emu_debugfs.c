@@ -28,7 +28,9 @@
  *   XE_EMU_CTX_ERR_COPY;
  * - ``tlb_inval_delay_ms``: delay each TLB invalidation, during which the
  *   engines keep their old translations, and its TLB_INVALIDATE_DONE.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * None: the knobs are read with READ_ONCE() or are atomics, the counters

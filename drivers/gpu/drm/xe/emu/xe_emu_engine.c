@@ -31,7 +31,9 @@
  * xe_emu_engine_reply(), xe_emu_engine_kill() and xe_emu_engine_detach();
  * the last one returns once the engine will never touch the context again,
  * which is what CONTEXT_DEREGISTER_DONE promises.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * &xe_emu_engine.lock, a spinlock, protects the run queue, the active

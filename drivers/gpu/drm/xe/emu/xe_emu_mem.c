@@ -35,7 +35,9 @@
  * stores (READ_ONCE/WRITE_ONCE), so the driver never sees them torn;
  * MI_ATOMIC operations are compare-and-exchange loops on the mapped dword,
  * atomic against the CPU and every other engine.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * None: callers serialise what needs it. Mapping a page never sleeps, so
@@ -380,9 +382,9 @@ int xe_emu_mem_atomic(struct xe_emu_hw *hw, u64 pa, u32 op, u32 src0, u32 src1)
 	p = map.vaddr;
 	old = READ_ONCE(*p);
 	do {
-		new = (__force u32)cpu_to_le32(xe_emu_atomic_result(op,
-								    le32_to_cpu((__force __le32)old),
-								    src0, src1));
+		u32 val = le32_to_cpu((__force __le32)old);
+
+		new = (__force u32)cpu_to_le32(xe_emu_atomic_result(op, val, src0, src1));
 		if (new == old)
 			break;
 	} while (!try_cmpxchg(p, &old, new));

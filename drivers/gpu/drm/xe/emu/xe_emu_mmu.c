@@ -38,7 +38,9 @@
  *
  * Address bits below the page size are ignored in a leaf, so a 64 KiB or
  * 2 MiB page always starts at an address aligned to its size.
- *
+ */
+
+/**
  * DOC: Locking
  *
  * &xe_emu_engine.mmu_lock protects the TLB. The command streamer holds it

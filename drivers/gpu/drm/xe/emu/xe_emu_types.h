@@ -7,6 +7,7 @@
 #define _XE_EMU_TYPES_H_
 
 #include <linux/atomic.h>
+#include <linux/irq_work.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -324,10 +325,14 @@ struct xe_emu_hw {
 
 	/** @irq_fwnode: names @irq_domain */
 	struct fwnode_handle *irq_fwnode;
-	/** @irq_domain: simulated interrupt controller of the line */
+	/** @irq_domain: the interrupt controller the line hangs off */
 	struct irq_domain *irq_domain;
 	/** @irq: Linux interrupt number of the line */
 	unsigned int irq;
+	/** @irq_masked: the kernel masked the line at its controller */
+	bool irq_masked;
+	/** @irq_work: delivers the interrupt, in hard interrupt context */
+	struct irq_work irq_work;
 
 	/** @guc: the thread that consumes H2G messages */
 	struct task_struct *guc;

@@ -8,6 +8,7 @@
 #include <linux/bitfield.h>
 #include <linux/delay.h>
 #include <linux/interrupt.h>
+#include <linux/irq.h>
 #include <linux/io.h>
 #include <linux/jiffies.h>
 #include <linux/prandom.h>
@@ -60,6 +61,7 @@ struct t_gt {
 	u32 g2h_head;
 	u64 vram_next;
 	atomic_t irqs;
+	atomic_t irq_seen;
 	bool irq_requested;
 };
 
@@ -191,6 +193,7 @@ static void t_h2g(struct t_gt *t, u32 action, const u32 *payload, u32 len)
 	for (i = 0; i < len; i++)
 		WRITE_ONCE(t->h2g[(t->h2g_tail + 1 + i) & mask], payload[i]);
 	t->h2g_tail = (t->h2g_tail + len + 1) & mask;
+	/* The message is in the ring before the doorbell. */
 	wmb();
 	t_wr(t, XE_EMU_REG_H2G_TAIL, t->h2g_tail);
 }
@@ -211,6 +214,7 @@ static bool t_g2h_poll(struct t_gt *t, struct t_msg *msg, unsigned int ms)
 			return false;
 		usleep_range(100, 200);
 	}
+	/* The message is read after the tail that covers it. */
 	rmb();
 	hdr = READ_ONCE(t->g2h[t->g2h_head]);
 	msg->action = FIELD_GET(XE_EMU_CT_ACTION, hdr);
@@ -287,6 +291,16 @@ static struct t_ctx *t_ctx(struct t_gt *t, u32 id, u32 engine, u32 flags,
 	return ctx;
 }
 
+/* Write commands to a batch; return where the next ones go. */
+static u32 *t_put(u32 *p, const u32 *dw, u32 n)
+{
+	memcpy(p, dw, n * sizeof(u32));
+	return p + n;
+}
+
+#define T_PUT(p, ...) \
+	t_put(p, (const u32[]){ __VA_ARGS__ }, ARRAY_SIZE(((const u32[]){ __VA_ARGS__ })))
+
 static void t_emit(struct t_ctx *ctx, const u32 *dw, u32 n)
 {
 	u32 i;
@@ -302,6 +316,7 @@ static void t_emit(struct t_ctx *ctx, const u32 *dw, u32 n)
 
 static void t_submit(struct t_ctx *ctx)
 {
+	/* The commands are in the ring before the tail that covers them. */
 	wmb();
 	WRITE_ONCE(ctx->desc->ring_tail, cpu_to_le32(ctx->tail));
 	T_H2G(ctx->t, XE_EMU_H2G_CONTEXT_RUN, ctx->id);
@@ -368,7 +383,7 @@ static u64 t_table_alloc(struct t_gt *t, bool dm)
 	return dm ? t_vram_alloc(t, SZ_4K, SZ_4K) : t_bus(t_alloc(t, SZ_4K));
 }
 
-static u64 *t_table(struct t_gt *t, u64 addr, bool dm)
+static __le64 *t_table(struct t_gt *t, u64 addr, bool dm)
 {
 	return dm ? t_vram(t, addr) : phys_to_virt(addr);
 }
@@ -389,20 +404,24 @@ static unsigned int t_pt_index(u64 va, unsigned int level)
 static void t_pt_set(struct t_gt *t, const struct t_pt *pt, u64 va, unsigned int level,
 		     u64 entry)
 {
-	u64 table = pt->root;
+	u64 table = pt->root, pde;
 	bool dm = pt->dm;
 	unsigned int l;
 
 	for (l = 3; l > level; l--) {
-		u64 *e = &t_table(t, table, dm)[t_pt_index(va, l)];
+		__le64 *e = &t_table(t, table, dm)[t_pt_index(va, l)];
 
-		if (!(*e & XE_EMU_PTE_PRESENT))
-			WRITE_ONCE(*e, t_table_alloc(t, dm) | XE_EMU_PTE_PRESENT | XE_EMU_PTE_RW |
-				   (dm ? XE_EMU_PTE_DM : 0));
-		table = *e & XE_EMU_PTE_ADDR;
-		dm = *e & XE_EMU_PTE_DM;
+		pde = le64_to_cpu(*e);
+		if (!(pde & XE_EMU_PTE_PRESENT)) {
+			pde = t_table_alloc(t, dm) | XE_EMU_PTE_PRESENT | XE_EMU_PTE_RW |
+			      (dm ? XE_EMU_PTE_DM : 0);
+			WRITE_ONCE(*e, cpu_to_le64(pde));
+		}
+		table = pde & XE_EMU_PTE_ADDR;
+		dm = pde & XE_EMU_PTE_DM;
 	}
 	WRITE_ONCE(t_table(t, table, dm)[t_pt_index(va, level)], cpu_to_le64(entry));
+	/* The entry is written before the device is told to use it. */
 	wmb();
 }
 
@@ -654,10 +673,16 @@ static void xe_emu_ct_backpressure_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, atomic64_read(&t->hw->stats.tlb_invalidations), n);
 }
 
+/* Like a driver's: acknowledge what was raised, and remember it. */
 static irqreturn_t t_irq_handler(int irq, void *arg)
 {
 	struct t_gt *t = arg;
+	u32 status = t_rd(t, XE_EMU_REG_IRQ_STATUS);
 
+	if (!status)
+		return IRQ_NONE;
+	t_wr(t, XE_EMU_REG_IRQ_STATUS, status);
+	atomic_or(status, &t->irq_seen);
 	atomic_inc(&t->irqs);
 	return IRQ_HANDLED;
 }
@@ -686,31 +711,73 @@ static void xe_emu_ct_irq_test(struct kunit *test)
 
 	t_request_irq(t);
 
-	/* G2H events latch while disabled, and fire once enabled. */
+	/* G2H events latch while disabled, and interrupt once enabled. */
 	t_tlb_invalidate(t, 1, 1, 0, 0);
 	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_STATUS), XE_EMU_IRQ_G2H);
 	msleep(20);
 	KUNIT_EXPECT_EQ(test, atomic_read(&t->irqs), 0);
 	t_wr(t, XE_EMU_REG_IRQ_ENABLE, XE_EMU_IRQ_G2H | XE_EMU_IRQ_USER_MASK);
 	t_wait_irqs(t, 1);
-	t_wr(t, XE_EMU_REG_IRQ_STATUS, XE_EMU_IRQ_G2H);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->irq_seen), XE_EMU_IRQ_G2H);
 	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_STATUS), 0);
 	/* Only existing engines' bits can be enabled: bcs0, ccs0-3. */
 	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_ENABLE),
 			XE_EMU_IRQ_G2H | XE_EMU_IRQ_USER(0) | (0xf << 16));
 
-	/* MI_USER_INTERRUPT on ccs1 latches its bit and fires the line. */
+	/* MI_USER_INTERRUPT on ccs1 latches its bit and raises the line. */
 	t_wr(t, XE_EMU_REG_IRQ_ENABLE, XE_EMU_IRQ_USER(9));
 	atomic_set(&t->irqs, 0);
+	atomic_set(&t->irq_seen, 0);
 	ctx = t_ctx(t, 1, T_CCS(1), XE_EMU_CTX_PHYSICAL, NULL, 0);
 	T_EMIT(ctx, XE_EMU_MI_NOOP, XE_EMU_MI_USER_INTERRUPT);
 	t_submit(ctx);
 	t_wait_idle(ctx);
 	t_wait_irqs(t, 1);
-	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_STATUS) & XE_EMU_IRQ_USER_MASK,
-			XE_EMU_IRQ_USER(9));
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->irq_seen), XE_EMU_IRQ_USER(9));
+
+	/* Status bits are write-1-to-clear. */
+	T_EMIT(ctx, XE_EMU_MI_USER_INTERRUPT);
+	t_wr(t, XE_EMU_REG_IRQ_ENABLE, 0);
+	t_submit(ctx);
+	t_wait_idle(ctx);
+	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_STATUS), XE_EMU_IRQ_USER(9));
+	t_wr(t, XE_EMU_REG_IRQ_STATUS, XE_EMU_IRQ_G2H);
+	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_STATUS), XE_EMU_IRQ_USER(9));
 	t_wr(t, XE_EMU_REG_IRQ_STATUS, XE_EMU_IRQ_USER(9));
-	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_STATUS) & XE_EMU_IRQ_USER_MASK, 0);
+	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_STATUS), 0);
+}
+
+/* The line is level-triggered: an event that comes while it is masked is not lost. */
+static void xe_emu_ct_irq_level_test(struct kunit *test)
+{
+	struct t_gt *t = t_gt(test);
+	struct t_ctx *ctx = t_ctx(t, 1, T_BCS0, XE_EMU_CTX_PHYSICAL, NULL, 0);
+
+	t_request_irq(t);
+	t_wr(t, XE_EMU_REG_IRQ_ENABLE, XE_EMU_IRQ_USER(0));
+
+	/* Mask it at the controller now, not at the next interrupt. */
+	irq_set_status_flags(t->hw->irq, IRQ_DISABLE_UNLAZY);
+	disable_irq(t->hw->irq);
+	T_EMIT(ctx, XE_EMU_MI_USER_INTERRUPT);
+	t_submit(ctx);
+	t_wait_idle(ctx);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->irqs), 0);
+	enable_irq(t->hw->irq);
+	irq_clear_status_flags(t->hw->irq, IRQ_DISABLE_UNLAZY);
+	t_wait_irqs(t, 1);
+	KUNIT_EXPECT_EQ(test, atomic_read(&t->irq_seen), XE_EMU_IRQ_USER(0));
+
+	/* Many events, each one served: the level never stays up unnoticed. */
+	atomic_set(&t->irqs, 0);
+	T_EMIT(ctx, XE_EMU_MI_USER_INTERRUPT, XE_EMU_MI_NOOP, XE_EMU_MI_USER_INTERRUPT,
+	       XE_EMU_MI_NOOP, XE_EMU_MI_USER_INTERRUPT);
+	t_submit(ctx);
+	t_wait_idle(ctx);
+	t_wait_irqs(t, 1);
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, t_rd(t, XE_EMU_REG_IRQ_STATUS), 0);
 }
 
 static struct kunit_case xe_emu_ct_cases[] = {
@@ -721,6 +788,7 @@ static struct kunit_case xe_emu_ct_cases[] = {
 	KUNIT_CASE(xe_emu_ct_protocol_test),
 	KUNIT_CASE(xe_emu_ct_backpressure_test),
 	KUNIT_CASE(xe_emu_ct_irq_test),
+	KUNIT_CASE(xe_emu_ct_irq_level_test),
 	{}
 };
 
@@ -897,35 +965,42 @@ static void xe_emu_cs_bad_command_test(struct kunit *test)
 	t_g2h_none(t, 10);
 }
 
-/* Many engines incrementing one dword lose no update. */
+/* Many engines updating the same dwords at once lose no update. */
 static void xe_emu_cs_atomic_race_test(struct kunit *test)
 {
 	struct t_gt *t = t_gt(test);
-	u32 *sys = t_alloc(t, SZ_4K);
-	u64 vram = t_vram_alloc(t, SZ_4K, SZ_4K);
 	const u32 engines[] = { T_CCS(0), T_CCS(1), T_CCS(2), T_CCS(3), T_BCS0 };
-	const unsigned int rounds = 50;
+	const unsigned int rounds = 1000, n = ARRAY_SIZE(engines);
+	struct t_pt pt = t_pt(t, false);
 	struct t_ctx *ctx[ARRAY_SIZE(engines)];
-	unsigned int i, r;
+	u32 *batch = t_alloc(t, SZ_64K), *b = batch;
+	u64 vram = t_vram_alloc(t, SZ_4K, SZ_4K);
+	u32 *sys = t_alloc(t, SZ_4K);
+	const u64 bva = SZ_1G, vva = SZ_2G, sva = SZ_2G + SZ_4K;
+	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(engines); i++)
-		ctx[i] = t_ctx(t, i, engines[i], XE_EMU_CTX_PHYSICAL, NULL, 0);
-	for (r = 0; r < rounds; r++) {
-		for (i = 0; i < ARRAY_SIZE(engines); i++) {
-			T_EMIT(ctx[i], T_ATOMIC(XE_EMU_ATOMIC_INC) | XE_EMU_MI_GGTT,
-			       lower_32_bits(t_bus(sys)), upper_32_bits(t_bus(sys)));
-			T_EMIT(ctx[i], T_ATOMIC_INLINE(XE_EMU_ATOMIC_ADD) | XE_EMU_MI_GGTT,
-			       lower_32_bits(vram), upper_32_bits(vram | XE_EMU_ADDR_DM),
-			       3, 0, 0, 0, 0, 0, 0, 0);
-		}
+	t_map_64k(t, &pt, bva, t_bus(batch), 0);
+	t_map_4k(t, &pt, vva, vram, XE_EMU_PTE_RW | XE_EMU_PTE_DM);
+	t_map_4k(t, &pt, sva, t_bus(sys), XE_EMU_PTE_RW | XE_EMU_PTE_AE);
+	for (i = 0; i < rounds; i++) {
+		b = T_PUT(b, T_ATOMIC(XE_EMU_ATOMIC_INC), lower_32_bits(vva), upper_32_bits(vva));
+		b = T_PUT(b, T_ATOMIC_INLINE(XE_EMU_ATOMIC_ADD), lower_32_bits(sva),
+			  upper_32_bits(sva), 3, 0, 0, 0, 0, 0, 0, 0);
+	}
+	*b = XE_EMU_MI_BATCH_BUFFER_END;
+
+	for (i = 0; i < ARRAY_SIZE(engines); i++) {
+		ctx[i] = t_ctx(t, i, engines[i], 0, &pt, 1);
+		t_emit_bb_start(ctx[i], bva);
 	}
 	for (i = 0; i < ARRAY_SIZE(engines); i++)
 		t_submit(ctx[i]);
 	for (i = 0; i < ARRAY_SIZE(engines); i++)
 		t_wait_idle(ctx[i]);
 
-	KUNIT_EXPECT_EQ(test, sys[0], rounds * ARRAY_SIZE(engines));
-	KUNIT_EXPECT_EQ(test, *(u32 *)t_vram(t, vram), 3 * rounds * ARRAY_SIZE(engines));
+	KUNIT_EXPECT_EQ(test, *(u32 *)t_vram(t, vram), rounds * n);
+	KUNIT_EXPECT_EQ(test, sys[0], 3 * rounds * n);
+	t_g2h_none(t, 10);
 }
 
 /* A long context does not keep others on its engine waiting. */
@@ -943,13 +1018,13 @@ static void xe_emu_cs_timeslice_test(struct kunit *test)
 	/* The slow batch: 8K MI_NOOPs (zeroes), a store, the end. */
 	t_map_64k(t, &pt, va, t_bus(batch), 0);
 	t_map_4k(t, &pt, dva, t_bus(data), XE_EMU_PTE_RW);
-	memcpy(batch + SZ_32K, (u32[]){ T_SDI, lower_32_bits(dva), upper_32_bits(dva), 1,
-		XE_EMU_MI_BATCH_BUFFER_END }, 20);
+	T_PUT((u32 *)(batch + SZ_32K), T_SDI, lower_32_bits(dva), upper_32_bits(dva), 1,
+	      XE_EMU_MI_BATCH_BUFFER_END);
 	WRITE_ONCE(t->hw->knobs.engine_delay_us, 50);
 
 	t_emit_bb_start(slow, va);
 	t_submit(slow);
-	msleep(5);
+	usleep_range(5000, 6000);
 	t_emit_sdi_ggtt(quick, t_bus(&data[1]), 2);
 	t_submit(quick);
 
@@ -978,8 +1053,8 @@ static void xe_emu_cs_deregister_busy_test(struct kunit *test)
 
 	t_map_64k(t, &pt, va, t_bus(batch), 0);
 	t_map_4k(t, &pt, dva, t_bus(data), XE_EMU_PTE_RW);
-	memcpy(batch + SZ_32K, (u32[]){ T_SDI, lower_32_bits(dva), upper_32_bits(dva), 1,
-		XE_EMU_MI_BATCH_BUFFER_END }, 20);
+	T_PUT((u32 *)(batch + SZ_32K), T_SDI, lower_32_bits(dva), upper_32_bits(dva), 1,
+	      XE_EMU_MI_BATCH_BUFFER_END);
 	WRITE_ONCE(t->hw->knobs.engine_delay_us, 100);
 
 	t_emit_bb_start(ctx, va);
@@ -1135,8 +1210,8 @@ static void xe_emu_mmu_batch_test(struct kunit *test)
 	t_map_4k(t, &pt, bva, t_bus(batch), 0);
 	t_map_4k(t, &pt, dva, t_bus(data), XE_EMU_PTE_RW);
 	/* A batch at the end of its page, run between two ring commands. */
-	memcpy(batch + 1016, (u32[]){ T_SDI, lower_32_bits(dva + 4), upper_32_bits(dva + 4), 2,
-		XE_EMU_MI_NOOP, XE_EMU_MI_BATCH_BUFFER_END }, 24);
+	T_PUT(batch + 1016, T_SDI, lower_32_bits(dva + 4), upper_32_bits(dva + 4), 2,
+	      XE_EMU_MI_NOOP, XE_EMU_MI_BATCH_BUFFER_END);
 	t_emit_sdi(ctx, dva, 1);
 	t_emit_bb_start(ctx, bva + 1016 * 4);
 	t_emit_sdi(ctx, dva + 8, 3);
@@ -1147,22 +1222,22 @@ static void xe_emu_mmu_batch_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, data[2], 3);
 
 	/* Physical addresses are not allowed in a batch. */
-	memcpy(batch + 100, (u32[]){ T_SDI | XE_EMU_MI_GGTT, lower_32_bits(t_bus(data)),
-		upper_32_bits(t_bus(data)), 7, XE_EMU_MI_BATCH_BUFFER_END }, 20);
+	T_PUT(batch + 100, T_SDI | XE_EMU_MI_GGTT, lower_32_bits(t_bus(data)),
+	      upper_32_bits(t_bus(data)), 7, XE_EMU_MI_BATCH_BUFFER_END);
 	t_emit_bb_start(ggtt, bva + 400);
 	t_submit(ggtt);
 	t_expect_ctx_error(t, 2, XE_EMU_CTX_ERR_COMMAND, T_SDI | XE_EMU_MI_GGTT);
 	KUNIT_EXPECT_EQ(test, data[0], 1);
 
 	/* Batches do not nest. */
-	memcpy(batch + 200, (u32[]){ T_BB_START, lower_32_bits(bva), upper_32_bits(bva) }, 12);
+	T_PUT(batch + 200, T_BB_START, lower_32_bits(bva), upper_32_bits(bva));
 	t_emit_bb_start(nest, bva + 800);
 	t_submit(nest);
 	t_expect_ctx_error(t, 3, XE_EMU_CTX_ERR_COMMAND, T_BB_START);
 
 	/* An atomic on system memory without AE, in a non-faultable context. */
-	memcpy(batch + 300, (u32[]){ T_ATOMIC(XE_EMU_ATOMIC_INC), lower_32_bits(dva + 12),
-		upper_32_bits(dva + 12), XE_EMU_MI_BATCH_BUFFER_END }, 16);
+	T_PUT(batch + 300, T_ATOMIC(XE_EMU_ATOMIC_INC), lower_32_bits(dva + 12),
+	      upper_32_bits(dva + 12), XE_EMU_MI_BATCH_BUFFER_END);
 	t_emit_bb_start(ctx, bva + 1200);
 	t_submit(ctx);
 	t_expect_ctx_error(t, 1, XE_EMU_CTX_ERR_CAT, dva + 12);
@@ -1273,8 +1348,8 @@ static void xe_emu_mmu_write_protect_test(struct kunit *test)
 
 	t_map_4k(t, &pt, T_VA, t_bus(page), 0);
 	/* Fetching the batch caches the read-only page in the TLB. */
-	memcpy(page + 64, (u32[]){ T_SDI, lower_32_bits(T_VA + 4), upper_32_bits(T_VA + 4),
-		0x88, XE_EMU_MI_BATCH_BUFFER_END }, 20);
+	T_PUT(page + 64, T_SDI, lower_32_bits(T_VA + 4), upper_32_bits(T_VA + 4), 0x88,
+	      XE_EMU_MI_BATCH_BUFFER_END);
 	t_emit_bb_start(ctx, T_VA + 256);
 	t_submit(ctx);
 	fault_id = t_expect_fault(t, 1, 9, T_VA + 4, XE_EMU_ACCESS_WRITE, T_CCS(3), 0,
@@ -1398,7 +1473,7 @@ static void xe_emu_mmu_batch_fault_test(struct kunit *test)
 	t_map_4k(t, &pt, bva, t_bus(batch), 0);
 	t_map_4k(t, &pt, dva, t_bus(data), XE_EMU_PTE_RW);
 	/* A store whose last dword is on the next, unmapped, batch page. */
-	memcpy(batch + 1021, (u32[]){ T_SDI, lower_32_bits(dva), upper_32_bits(dva) }, 12);
+	T_PUT(batch + 1021, T_SDI, lower_32_bits(dva), upper_32_bits(dva));
 	batch[1024] = 0x99;
 	batch[1025] = XE_EMU_MI_BATCH_BUFFER_END;
 	t_emit_bb_start(ctx, bva + 1021 * 4);
