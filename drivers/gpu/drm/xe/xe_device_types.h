@@ -87,6 +87,12 @@ struct xe_device {
 	struct {
 		/** @submit.contexts: exec queue of each context id */
 		struct xarray contexts;
+		/** @submit.free_slots: scheduler slots of destroyed queues */
+		struct list_head free_slots;
+		/** @submit.slots: every scheduler slot, for freeing at teardown */
+		struct list_head all_slots;
+		/** @submit.slot_lock: protects the slot lists */
+		spinlock_t slot_lock;
 	} submit;
 	/** @tlb_inval: TLB invalidation */
 	struct {
@@ -105,8 +111,10 @@ struct xe_device {
 	struct {
 		/** @pf.queue: ring of reported faults */
 		struct xe_pagefault_queue queue;
-		/** @pf.work: the worker draining the ring */
-		struct work_struct work;
+		/** @pf.workers: the workers draining the ring */
+		struct xe_pagefault_worker workers[XE_PAGEFAULT_WORKERS];
+		/** @pf.next_worker: the worker woken next, interrupt thread only */
+		unsigned int next_worker;
 		/** @pf.wq: where the worker runs */
 		struct workqueue_struct *wq;
 		/** @pf.handled: faults answered */

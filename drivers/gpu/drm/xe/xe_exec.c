@@ -28,8 +28,9 @@
  * runs: the VM's and its BOs' reservations are locked, BOs TTM moved are
  * validated back, every zapped mapping is written again (userptrs after
  * finding their pages anew), and the job's fence goes into every
- * reservation so nothing moves while it runs. In a FAULT_MODE VM nothing
- * of that happens: the GPU faults in what it touches.
+ * reservation so nothing moves while it runs (LR_MODE VMs too: their jobs'
+ * fences are internal, never handed to userspace). In a FAULT_MODE VM
+ * nothing of that happens: the GPU faults in what it touches.
  *
  * The job's completion is reported through the out-syncs: syncobjs get its
  * fence (not in LR_MODE VMs, whose jobs may run for ever), and a user fence
@@ -161,7 +162,8 @@ retry:
 		goto out_exec;
 	}
 	fence = &job->drm.s_fence->finished;
-	if (!xe_vm_in_lr_mode(vm))
+	/* Keeps the VM's memory in place while the job may use it. */
+	if (!xe_vm_in_fault_mode(vm))
 		drm_gpuvm_resv_add_fence(&vm->gpuvm, &exec, fence, DMA_RESV_USAGE_BOOKKEEP,
 					 DMA_RESV_USAGE_BOOKKEEP);
 	xe_sync_signal(syncs, num_syncs, fence);

@@ -20,6 +20,23 @@ struct xe_device;
 struct xe_hw_engine;
 struct xe_vm;
 
+/**
+ * struct xe_sched_slot - memory for an exec queue's scheduler
+ *
+ * A scheduler's fences point at it and may outlive the queue in syncobjs
+ * and reservations; they read its name. A slot is therefore never freed
+ * while the device lives: a destroyed queue's slot is kept for the next
+ * queue, so the memory such a fence reads stays valid.
+ */
+struct xe_sched_slot {
+	/** @sched: the scheduler */
+	struct drm_gpu_scheduler sched;
+	/** @name: the scheduler's name */
+	char name[24];
+	/** @link: entry in the device's list of free slots */
+	struct list_head link;
+};
+
 /* The queue carries binds, not jobs, and has no hardware context. */
 #define XE_EXEC_QUEUE_BIND		BIT(0)
 /* A kernel queue with physical addressing (migration). */
@@ -46,14 +63,14 @@ struct xe_exec_queue {
 	u32 priority;
 	/** @timeslice_us: time slice set by userspace, informational */
 	u32 timeslice_us;
-	/** @name: name of the timeline, e.g. "ccs1:12" */
+	/** @name: the queue's name, e.g. "ccs1:12" */
 	char name[24];
+	/** @slot: where the scheduler lives; it outlives the queue */
+	struct xe_sched_slot *slot;
 	/** @lrc: the hardware context */
 	struct xe_lrc lrc;
 	/** @ctx_id: id of the hardware context, 0 when not registered */
 	u32 ctx_id;
-	/** @sched: the queue's scheduler */
-	struct drm_gpu_scheduler sched;
 	/** @entity: the queue's only scheduler entity */
 	struct drm_sched_entity entity;
 	/** @fence_ctx: fence context of the hardware fences */

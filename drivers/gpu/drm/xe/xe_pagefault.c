@@ -28,9 +28,10 @@
  *   xe_pagefault sized for the worst case (every context of the GT
  *   stalled at once, each with one fault), so queueing never allocates
  *   and never fails;
- * - workers drain the ring. A worker handles faults for at most
- *   XE_PAGEFAULT_SLICE_MS, then requeues itself, so one busy VM cannot
- *   starve the system's workqueue;
+ * - XE_PAGEFAULT_WORKERS workers drain the ring, each woken in turn; a
+ *   worker handles faults for at most XE_PAGEFAULT_SLICE_MS, then requeues
+ *   itself, so one busy VM cannot hog a CPU, and faults of different
+ *   contexts are resolved in parallel;
  * - handling a fault finds the VM by its address-space id and resolves
  *   the address (xe_vm_handle_fault()); the reply says success, which
  *   replays the access, or failure, which makes the GT kill the context.
@@ -165,7 +166,8 @@ static int xe_pagefault_handle(struct xe_device *xe, const struct xe_pagefault *
 
 static void xe_pagefault_work(struct work_struct *work)
 {
-	struct xe_device *xe = container_of(work, struct xe_device, pf.work);
+	struct xe_pagefault_worker *worker = container_of(work, typeof(*worker), work);
+	struct xe_device *xe = worker->xe;
 	ktime_t slice_end = ktime_add_ms(ktime_get(), XE_PAGEFAULT_SLICE_MS);
 	struct xe_pagefault pf;
 
@@ -183,7 +185,7 @@ static void xe_pagefault_work(struct work_struct *work)
 		xe_ct_send(xe, XE_EMU_H2G_PAGE_FAULT_REPLY, reply, ARRAY_SIZE(reply));
 
 		if (ktime_after(ktime_get(), slice_end)) {
-			queue_work(xe->pf.wq, &xe->pf.work);
+			queue_work(xe->pf.wq, work);
 			break;
 		}
 	}
@@ -202,10 +204,13 @@ void xe_pagefault_g2h(struct xe_device *xe, const u32 *msg, u32 len)
 	int err = xe_pagefault_queue_push(&xe->pf.queue, msg, len);
 
 	/* A full ring means more stalled contexts than the GT has: a GT bug. */
-	if (err)
+	if (err) {
 		drm_err_ratelimited(&xe->drm, "page fault dropped: %d\n", err);
-	else
-		queue_work(xe->pf.wq, &xe->pf.work);
+		return;
+	}
+	/* Spread faults over the workers; each drains what it finds. */
+	xe->pf.next_worker = (xe->pf.next_worker + 1) % XE_PAGEFAULT_WORKERS;
+	queue_work(xe->pf.wq, &xe->pf.workers[xe->pf.next_worker].work);
 }
 
 static void xe_pagefault_fini(struct drm_device *drm, void *arg)
@@ -224,9 +229,13 @@ static void xe_pagefault_fini(struct drm_device *drm, void *arg)
  */
 int xe_pagefault_init(struct xe_device *xe)
 {
+	unsigned int i;
 	int err;
 
-	INIT_WORK(&xe->pf.work, xe_pagefault_work);
+	for (i = 0; i < XE_PAGEFAULT_WORKERS; i++) {
+		xe->pf.workers[i].xe = xe;
+		INIT_WORK(&xe->pf.workers[i].work, xe_pagefault_work);
+	}
 	/* Each context stalls on at most one fault: room for all of them. */
 	err = xe_pagefault_queue_init(&xe->pf.queue, XE_EMU_MAX_CONTEXTS + 1);
 	if (err)

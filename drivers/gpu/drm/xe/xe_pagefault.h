@@ -8,6 +8,7 @@
 
 #include <linux/spinlock.h>
 #include <linux/types.h>
+#include <linux/workqueue.h>
 
 struct xe_device;
 
@@ -47,6 +48,19 @@ struct xe_pagefault_queue {
 	u32 head;
 	/** @tail: next slot to handle */
 	u32 tail;
+};
+
+/** XE_PAGEFAULT_WORKERS - workers resolving faults in parallel */
+#define XE_PAGEFAULT_WORKERS	2
+
+/**
+ * struct xe_pagefault_worker - one fault-handling worker
+ */
+struct xe_pagefault_worker {
+	/** @xe: the device */
+	struct xe_device *xe;
+	/** @work: the work item */
+	struct work_struct work;
 };
 
 int xe_pagefault_queue_init(struct xe_pagefault_queue *pfq, u32 size);

@@ -154,12 +154,53 @@ static void xe_submit_stop_work(struct work_struct *work)
 	xe_exec_queue_put(q);
 }
 
+/*
+ * Slots are recycled, never freed until the device goes: a free slot's
+ * list link sits after the scheduler, which a late fence may still read.
+ */
+struct xe_sched_slot_entry {
+	struct xe_sched_slot slot;
+	struct list_head all;
+};
+
+static struct xe_sched_slot *xe_submit_slot_get(struct xe_device *xe)
+{
+	struct xe_sched_slot_entry *entry;
+	struct xe_sched_slot *slot;
+
+	spin_lock(&xe->submit.slot_lock);
+	slot = list_first_entry_or_null(&xe->submit.free_slots, struct xe_sched_slot, link);
+	if (slot)
+		list_del(&slot->link);
+	spin_unlock(&xe->submit.slot_lock);
+	if (slot)
+		return slot;
+
+	entry = kzalloc(sizeof(*entry), GFP_KERNEL);
+	if (!entry)
+		return NULL;
+	spin_lock(&xe->submit.slot_lock);
+	list_add(&entry->all, &xe->submit.all_slots);
+	spin_unlock(&xe->submit.slot_lock);
+	return &entry->slot;
+}
+
+static void xe_submit_slot_put(struct xe_device *xe, struct xe_sched_slot *slot)
+{
+	spin_lock(&xe->submit.slot_lock);
+	list_add(&slot->link, &xe->submit.free_slots);
+	spin_unlock(&xe->submit.slot_lock);
+}
+
 static void xe_submit_fini(struct drm_device *drm, void *arg)
 {
 	struct xe_device *xe = to_xe_device(drm);
+	struct xe_sched_slot_entry *entry, *next;
 
 	drm_WARN_ON(drm, !xa_empty(&xe->submit.contexts));
 	xa_destroy(&xe->submit.contexts);
+	list_for_each_entry_safe(entry, next, &xe->submit.all_slots, all)
+		kfree(entry);
 }
 
 /**
@@ -171,6 +212,9 @@ static void xe_submit_fini(struct drm_device *drm, void *arg)
 int xe_submit_init(struct xe_device *xe)
 {
 	xa_init_flags(&xe->submit.contexts, XA_FLAGS_ALLOC1);
+	INIT_LIST_HEAD(&xe->submit.free_slots);
+	INIT_LIST_HEAD(&xe->submit.all_slots);
+	spin_lock_init(&xe->submit.slot_lock);
 	return drmm_add_action_or_reset(&xe->drm, xe_submit_fini, NULL);
 }
 
@@ -200,14 +244,20 @@ int xe_submit_queue_init(struct xe_exec_queue *q)
 		.num_rqs = 1,
 		.credit_limit = XE_SUBMIT_CREDITS,
 		.timeout = msecs_to_jiffies(xe_job_timeout_ms),
-		.name = q->name,
 		.dev = xe->drm.dev,
 	};
-	struct drm_gpu_scheduler *sched = &q->sched;
+	struct drm_gpu_scheduler *sched;
 	u32 flags = 0, payload[3];
 	u64 pt_root = 0;
 	u32 asid = 0;
 	int err;
+
+	q->slot = xe_submit_slot_get(xe);
+	if (!q->slot)
+		return -ENOMEM;
+	sched = &q->slot->sched;
+	strscpy(q->slot->name, q->name, sizeof(q->slot->name));
+	args.name = q->slot->name;
 
 	err = xa_alloc(&xe->submit.contexts, &q->ctx_id, q,
 		       XA_LIMIT(1, XE_EMU_MAX_CONTEXTS - 1), GFP_KERNEL);
@@ -255,6 +305,8 @@ err_lrc:
 err_id:
 	xa_erase(&xe->submit.contexts, q->ctx_id);
 	q->ctx_id = 0;
+	xe_submit_slot_put(xe, q->slot);
+	q->slot = NULL;
 	return err;
 }
 
@@ -312,7 +364,9 @@ void xe_submit_queue_fini(struct xe_exec_queue *q)
 	if (cancel_work_sync(&q->stop_work))
 		xe_exec_queue_put(q);
 	wait_event(q->jobs_wq, !atomic_read(&q->jobs));
-	drm_sched_fini(&q->sched);
+	drm_sched_fini(&q->slot->sched);
+	xe_submit_slot_put(xe, q->slot);
+	q->slot = NULL;
 
 	xa_erase(&xe->submit.contexts, q->ctx_id);
 	/* A context the GT may still touch cannot be freed: leak it. */

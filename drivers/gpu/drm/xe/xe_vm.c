@@ -63,6 +63,11 @@
 #define XE_VM_NUM_PAT		32
 #define XE_VM_BIND_MAX_OPS	1024
 #define XE_USERPTR_RETRY_MS	2000
+/*
+ * User pages may be mapped by several VMs at once; the device is coherent,
+ * so no CPU cache maintenance is needed (and none overlaps).
+ */
+#define XE_USERPTR_DMA_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
 
 static struct xe_vma *to_xe_vma(struct drm_gpuva *gpuva)
 {
@@ -248,7 +253,8 @@ static void xe_userptr_unmap_locked(struct xe_vma *vma)
 		return;
 
 	for (i = 0; i < npages; i++)
-		dma_unmap_page(dev, vma->userptr.dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+		dma_unmap_page_attrs(dev, vma->userptr.dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
+				     XE_USERPTR_DMA_ATTRS);
 	vma->userptr.mapped = false;
 }
 
@@ -332,11 +338,12 @@ static int xe_userptr_get_pages(struct xe_vma *vma)
 		goto out;
 
 	for (i = 0; i < npages; i++) {
-		dma[i] = dma_map_page(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
-				      DMA_BIDIRECTIONAL);
+		dma[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
+					    DMA_BIDIRECTIONAL, XE_USERPTR_DMA_ATTRS);
 		if (dma_mapping_error(dev, dma[i])) {
 			while (i--)
-				dma_unmap_page(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL);
+				dma_unmap_page_attrs(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
+						     XE_USERPTR_DMA_ATTRS);
 			err = -ENOMEM;
 			goto out;
 		}
@@ -454,6 +461,12 @@ static void xe_vm_free(struct drm_gpuvm *gpuvm)
 	struct xe_vm *vm = container_of(gpuvm, struct xe_vm, gpuvm);
 	struct xe_device *xe = vm->xe;
 
+	/*
+	 * Engines may still cache translations of this address space (a
+	 * scratch VM's are never zapped): forget them all before the id
+	 * goes to another VM. No context uses the VM any more.
+	 */
+	xe_tlb_inval_range(xe, vm->asid, 0, 0);
 	xe_pt_destroy(vm, vm->pt_root);
 	xe_pt_destroy(vm, vm->scratch[0]);
 	xe_pt_destroy(vm, vm->scratch[1]);
@@ -638,12 +651,15 @@ void xe_vm_file_close(struct xe_file *xef)
  * @data: &struct drm_xe_vm_create
  * @file: the caller's DRM file
  *
+ * LR_MODE makes jobs long-running: they report completion through user
+ * fences only. Without FAULT_MODE such a VM keeps its memory in place the
+ * way other VMs do, by the jobs' internal fences (there are no preemption
+ * fences to evict under a running job; every batch of this GPU ends).
+ *
  * Return: 0 with the VM's id in &drm_xe_vm_create.vm_id; -EINVAL for
  * malformed arguments (unknown flags, FAULT_MODE without LR_MODE,
  * SCRATCH_PAGE with FAULT_MODE, set extensions or reserved fields);
- * -EOPNOTSUPP for LR_MODE without FAULT_MODE, which needs preemption
- * fences this driver does not have; -ENOSPC when every address-space id
- * is taken; -ENOMEM.
+ * -ENOSPC when every address-space id is taken; -ENOMEM.
  */
 int xe_vm_create_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 {
@@ -664,9 +680,6 @@ int xe_vm_create_ioctl(struct drm_device *dev, void *data, struct drm_file *file
 	    XE_IOCTL_DBG(xe, (args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) &&
 			 (args->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE)))
 		return -EINVAL;
-	if (XE_IOCTL_DBG(xe, (args->flags & DRM_XE_VM_CREATE_FLAG_LR_MODE) &&
-			 !(args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)))
-		return -EOPNOTSUPP;
 
 	if (args->flags & DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE)
 		flags |= XE_VM_FLAG_SCRATCH_PAGE;
