@@ -79,8 +79,9 @@ user-%: kernel-% FORCE
 	@set -e; for t in $(TOOLS); do \
 		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$t tools/$$t.c; \
 	done
+	@mkdir -p $(OUT)/$*/bench
 	@set -e; for b in $(BENCHES); do \
-		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$b bench/$$b.c; \
+		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/bench/$$b bench/$$b.c; \
 	done
 
 # --- the two commands --------------------------------------------------------
@@ -95,7 +96,7 @@ test: user-debug
 # Performance, measured in one run of the release kernel; see bench/.
 bench: user-release
 	tools/vm-run --kernel $(OUT)/release --log $(OUT)/release/bench.log -- \
-		$(OUT)/release/user/xe_bench
+		$(OUT)/release/bench/xe_bench
 
 check: graft $(OUT)/release/.config
 	tools/check-style $(KSRC) $(OUT)/release

@@ -10,10 +10,14 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
+#include <linux/sync_file.h>
 
 #include "xe_ioctl.h"
 
@@ -416,4 +420,758 @@ int xe_drop_cap(int cap)
 		return ret;
 	data[cap / 32].effective &= ~(1u << (cap % 32));
 	return caps_set(data);
+}
+
+/* --- VMs ---------------------------------------------------------------- */
+
+int __xe_vm_create(int fd, struct drm_xe_vm_create *create)
+{
+	return __xe_ioctl(fd, DRM_IOCTL_XE_VM_CREATE, create);
+}
+
+uint32_t xe_vm_create(int fd, uint32_t flags)
+{
+	struct drm_xe_vm_create create = { .flags = flags };
+	int ret;
+
+	ret = __xe_vm_create(fd, &create);
+	if (ret) {
+		errno = -ret;
+		return 0;
+	}
+	return create.vm_id;
+}
+
+int __xe_vm_destroy(int fd, struct drm_xe_vm_destroy *destroy)
+{
+	return __xe_ioctl(fd, DRM_IOCTL_XE_VM_DESTROY, destroy);
+}
+
+int xe_vm_destroy(int fd, uint32_t vm)
+{
+	struct drm_xe_vm_destroy destroy = { .vm_id = vm };
+
+	return __xe_vm_destroy(fd, &destroy);
+}
+
+int __xe_vm_bind(int fd, struct drm_xe_vm_bind *bind)
+{
+	return __xe_ioctl(fd, DRM_IOCTL_XE_VM_BIND, bind);
+}
+
+int xe_vm_bind_ops(int fd, uint32_t vm, uint32_t queue, struct drm_xe_vm_bind_op *ops,
+		   uint32_t num_ops, struct drm_xe_sync *syncs, uint32_t num_syncs)
+{
+	struct drm_xe_vm_bind bind = {
+		.vm_id = vm,
+		.exec_queue_id = queue,
+		.num_binds = num_ops,
+		.num_syncs = num_syncs,
+		.syncs = to_user_pointer(syncs),
+	};
+
+	if (num_ops == 1)
+		bind.bind = ops[0];
+	else
+		bind.vector_of_binds = to_user_pointer(ops);
+	return __xe_vm_bind(fd, &bind);
+}
+
+struct drm_xe_vm_bind_op xe_bind_op_map(uint32_t bo, uint64_t offset, uint64_t addr,
+					uint64_t size, uint32_t flags)
+{
+	struct drm_xe_vm_bind_op op = {
+		.obj = bo,
+		.obj_offset = offset,
+		.range = size,
+		.addr = addr,
+		.op = DRM_XE_VM_BIND_OP_MAP,
+		.flags = flags,
+	};
+
+	return op;
+}
+
+struct drm_xe_vm_bind_op xe_bind_op_userptr(const void *ptr, uint64_t addr, uint64_t size,
+					    uint32_t flags)
+{
+	struct drm_xe_vm_bind_op op = {
+		.userptr = to_user_pointer(ptr),
+		.range = size,
+		.addr = addr,
+		.op = DRM_XE_VM_BIND_OP_MAP_USERPTR,
+		.flags = flags,
+	};
+
+	return op;
+}
+
+struct drm_xe_vm_bind_op xe_bind_op_null(uint64_t addr, uint64_t size)
+{
+	struct drm_xe_vm_bind_op op = {
+		.range = size,
+		.addr = addr,
+		.op = DRM_XE_VM_BIND_OP_MAP,
+		.flags = DRM_XE_VM_BIND_FLAG_NULL,
+	};
+
+	return op;
+}
+
+struct drm_xe_vm_bind_op xe_bind_op_unmap(uint64_t addr, uint64_t size)
+{
+	struct drm_xe_vm_bind_op op = {
+		.range = size,
+		.addr = addr,
+		.op = DRM_XE_VM_BIND_OP_UNMAP,
+	};
+
+	return op;
+}
+
+struct drm_xe_vm_bind_op xe_bind_op_unmap_all(uint32_t bo)
+{
+	struct drm_xe_vm_bind_op op = {
+		.obj = bo,
+		.op = DRM_XE_VM_BIND_OP_UNMAP_ALL,
+	};
+
+	return op;
+}
+
+int xe_vm_bind_bo(int fd, uint32_t vm, uint32_t bo, uint64_t offset, uint64_t addr,
+		  uint64_t size, uint32_t flags)
+{
+	struct drm_xe_vm_bind_op op = xe_bind_op_map(bo, offset, addr, size, flags);
+
+	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
+}
+
+int xe_vm_bind_userptr(int fd, uint32_t vm, const void *ptr, uint64_t addr, uint64_t size,
+		       uint32_t flags)
+{
+	struct drm_xe_vm_bind_op op = xe_bind_op_userptr(ptr, addr, size, flags);
+
+	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
+}
+
+int xe_vm_bind_null(int fd, uint32_t vm, uint64_t addr, uint64_t size)
+{
+	struct drm_xe_vm_bind_op op = xe_bind_op_null(addr, size);
+
+	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
+}
+
+int xe_vm_unbind(int fd, uint32_t vm, uint64_t addr, uint64_t size)
+{
+	struct drm_xe_vm_bind_op op = xe_bind_op_unmap(addr, size);
+
+	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
+}
+
+int xe_vm_unbind_all(int fd, uint32_t vm, uint32_t bo)
+{
+	struct drm_xe_vm_bind_op op = xe_bind_op_unmap_all(bo);
+
+	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
+}
+
+/* --- exec queues -------------------------------------------------------- */
+
+int __xe_exec_queue_create(int fd, struct drm_xe_exec_queue_create *create)
+{
+	return __xe_ioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_CREATE, create);
+}
+
+uint32_t xe_exec_queue_create_placements(int fd, uint32_t vm,
+					 const struct drm_xe_engine_class_instance *eci,
+					 uint16_t num_placements, uint64_t extensions)
+{
+	struct drm_xe_exec_queue_create create = {
+		.extensions = extensions,
+		.width = 1,
+		.num_placements = num_placements,
+		.vm_id = vm,
+		.instances = to_user_pointer(eci),
+	};
+	int ret;
+
+	ret = __xe_exec_queue_create(fd, &create);
+	if (ret) {
+		errno = -ret;
+		return 0;
+	}
+	return create.exec_queue_id;
+}
+
+uint32_t xe_exec_queue_create(int fd, uint32_t vm, uint16_t engine_class,
+			      uint16_t engine_instance)
+{
+	struct drm_xe_engine_class_instance eci = {
+		.engine_class = engine_class,
+		.engine_instance = engine_instance,
+	};
+
+	return xe_exec_queue_create_placements(fd, vm, &eci, 1, 0);
+}
+
+uint32_t xe_bind_queue_create(int fd)
+{
+	return xe_exec_queue_create(fd, 0, DRM_XE_ENGINE_CLASS_VM_BIND, 0);
+}
+
+int __xe_exec_queue_destroy(int fd, struct drm_xe_exec_queue_destroy *destroy)
+{
+	return __xe_ioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, destroy);
+}
+
+int xe_exec_queue_destroy(int fd, uint32_t queue)
+{
+	struct drm_xe_exec_queue_destroy destroy = { .exec_queue_id = queue };
+
+	return __xe_exec_queue_destroy(fd, &destroy);
+}
+
+int __xe_exec_queue_get_property(int fd, struct drm_xe_exec_queue_get_property *prop)
+{
+	return __xe_ioctl(fd, DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY, prop);
+}
+
+/* 1 if the queue is banned, 0 if not, or -errno. */
+int xe_exec_queue_banned(int fd, uint32_t queue)
+{
+	struct drm_xe_exec_queue_get_property prop = {
+		.exec_queue_id = queue,
+		.property = DRM_XE_EXEC_QUEUE_GET_PROPERTY_BAN,
+	};
+	int ret;
+
+	ret = __xe_exec_queue_get_property(fd, &prop);
+	if (ret)
+		return ret;
+	return prop.value ? 1 : 0;
+}
+
+/*
+ * Polls the ban property until it reads 1 or timeout_ns passed: a ban may be
+ * recorded shortly after the failing job's fence signalled. Returns the
+ * last value read, or -errno.
+ */
+int xe_wait_banned(int fd, uint32_t queue, int64_t timeout_ns)
+{
+	int64_t deadline = xe_now_ns() + timeout_ns;
+	int ret;
+
+	for (;;) {
+		ret = xe_exec_queue_banned(fd, queue);
+		if (ret != 0 || xe_now_ns() > deadline)
+			return ret;
+		usleep(1000);
+	}
+}
+
+/* Number of engines of a class the engines query reports, or -errno. */
+int xe_engine_count(int fd, uint16_t engine_class)
+{
+	struct drm_xe_query_engines *engines = xe_get_engines(fd);
+	int count = 0;
+	uint32_t i;
+
+	if (!engines)
+		return -errno;
+	for (i = 0; i < engines->num_engines; i++)
+		if (engines->engines[i].instance.engine_class == engine_class)
+			count++;
+	free(engines);
+	return count;
+}
+
+/* --- execution ---------------------------------------------------------- */
+
+int __xe_exec(int fd, struct drm_xe_exec *exec)
+{
+	return __xe_ioctl(fd, DRM_IOCTL_XE_EXEC, exec);
+}
+
+int xe_exec(int fd, uint32_t queue, uint64_t batch_addr, struct drm_xe_sync *syncs,
+	    uint32_t num_syncs)
+{
+	struct drm_xe_exec exec = {
+		.exec_queue_id = queue,
+		.num_syncs = num_syncs,
+		.syncs = to_user_pointer(syncs),
+		.address = batch_addr,
+		.num_batch_buffer = 1,
+	};
+
+	return __xe_exec(fd, &exec);
+}
+
+/*
+ * Runs the batch at batch_addr and waits for it through a syncobj. Returns
+ * the error of EXEC or of the wait (-ETIME when the job did not finish in
+ * time), or else the status of the job's fence: 0 when the job completed,
+ * a negative error when it failed.
+ */
+int xe_exec_wait(int fd, uint32_t queue, uint64_t batch_addr, int64_t timeout_ns)
+{
+	struct drm_xe_sync sync;
+	uint32_t syncobj;
+	int ret;
+
+	syncobj = syncobj_create(fd, 0);
+	if (!syncobj)
+		return -errno;
+
+	sync = xe_sync_syncobj(syncobj, true);
+	ret = xe_exec(fd, queue, batch_addr, &sync, 1);
+	if (!ret)
+		ret = syncobj_wait(fd, &syncobj, 1, timeout_ns, 0);
+	if (!ret) {
+		ret = syncobj_fence_status(fd, syncobj);
+		if (ret > 0)
+			ret = 0;
+		else if (ret == 0)
+			ret = -EBUSY;	/* signalled, yet still pending? */
+	}
+	syncobj_destroy(fd, syncobj);
+	return ret;
+}
+
+int __xe_wait_ufence(int fd, struct drm_xe_wait_user_fence *wait)
+{
+	return __xe_ioctl(fd, DRM_IOCTL_XE_WAIT_USER_FENCE, wait);
+}
+
+/* Waits until *addr == value, woken by progress of queue (may be 0). */
+int xe_wait_ufence(int fd, const uint64_t *addr, uint64_t value, uint32_t queue,
+		   int64_t timeout_ns)
+{
+	struct drm_xe_wait_user_fence wait = {
+		.addr = to_user_pointer(addr),
+		.op = DRM_XE_UFENCE_WAIT_OP_EQ,
+		.value = value,
+		.mask = ~0ull,
+		.timeout = timeout_ns,
+		.exec_queue_id = queue,
+	};
+
+	return __xe_wait_ufence(fd, &wait);
+}
+
+/* --- syncobjs ----------------------------------------------------------- */
+
+uint32_t syncobj_create(int fd, uint32_t flags)
+{
+	struct drm_syncobj_create create = { .flags = flags };
+	int ret;
+
+	ret = __xe_ioctl(fd, DRM_IOCTL_SYNCOBJ_CREATE, &create);
+	if (ret) {
+		errno = -ret;
+		return 0;
+	}
+	return create.handle;
+}
+
+int syncobj_destroy(int fd, uint32_t handle)
+{
+	struct drm_syncobj_destroy destroy = { .handle = handle };
+
+	return __xe_ioctl(fd, DRM_IOCTL_SYNCOBJ_DESTROY, &destroy);
+}
+
+int64_t xe_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
+/* Relative timeout to the absolute CLOCK_MONOTONIC time the ioctls take. */
+static int64_t abs_timeout(int64_t timeout_ns)
+{
+	if (timeout_ns <= 0)
+		return 0;
+	return xe_now_ns() + timeout_ns;
+}
+
+int syncobj_wait(int fd, uint32_t *handles, uint32_t count, int64_t timeout_ns, uint32_t flags)
+{
+	struct drm_syncobj_wait wait = {
+		.handles = to_user_pointer(handles),
+		.timeout_nsec = abs_timeout(timeout_ns),
+		.count_handles = count,
+		.flags = flags,
+	};
+
+	return __xe_ioctl(fd, DRM_IOCTL_SYNCOBJ_WAIT, &wait);
+}
+
+int syncobj_timeline_wait(int fd, uint32_t *handles, uint64_t *points, uint32_t count,
+			  int64_t timeout_ns, uint32_t flags)
+{
+	struct drm_syncobj_timeline_wait wait = {
+		.handles = to_user_pointer(handles),
+		.points = to_user_pointer(points),
+		.timeout_nsec = abs_timeout(timeout_ns),
+		.count_handles = count,
+		.flags = flags,
+	};
+
+	return __xe_ioctl(fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &wait);
+}
+
+/* Last signalled point of a timeline syncobj. */
+int syncobj_query(int fd, uint32_t handle, uint64_t *point)
+{
+	struct drm_syncobj_timeline_array array = {
+		.handles = to_user_pointer(&handle),
+		.points = to_user_pointer(point),
+		.count_handles = 1,
+	};
+
+	return __xe_ioctl(fd, DRM_IOCTL_SYNCOBJ_QUERY, &array);
+}
+
+/*
+ * Status of the fence a binary syncobj holds, read through a sync file: 1
+ * when it signalled without error, 0 while it is pending, the fence's
+ * (negative) error when it signalled with one, or -errno of the export.
+ */
+int syncobj_fence_status(int fd, uint32_t handle)
+{
+	struct drm_syncobj_handle args = {
+		.handle = handle,
+		.flags = DRM_SYNCOBJ_HANDLE_TO_FD_FLAGS_EXPORT_SYNC_FILE,
+		.fd = -1,
+	};
+	struct sync_file_info info;
+	int ret;
+
+	ret = __xe_ioctl(fd, DRM_IOCTL_SYNCOBJ_HANDLE_TO_FD, &args);
+	if (ret)
+		return ret;
+
+	memset(&info, 0, sizeof(info));
+	ret = ioctl(args.fd, SYNC_IOC_FILE_INFO, &info) ? -errno : info.status;
+	close(args.fd);
+	return ret;
+}
+
+/* --- memory ------------------------------------------------------------- */
+
+void *xe_alloc_pages(size_t size)
+{
+	void *ptr = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (ptr == MAP_FAILED)
+		return NULL;
+	/* Fault the pages in, zeroed, so they exist when the kernel looks. */
+	memset(ptr, 0, size);
+	return ptr;
+}
+
+void xe_free_pages(void *ptr, size_t size)
+{
+	if (ptr)
+		munmap(ptr, size);
+}
+
+const char *xe_buf_kind_name(enum xe_buf_kind kind)
+{
+	switch (kind) {
+	case XE_BUF_SYSMEM:
+		return "sysmem";
+	case XE_BUF_VRAM:
+		return "vram";
+	case XE_BUF_USERPTR:
+		return "userptr";
+	}
+	return "unknown";
+}
+
+/* Creates the memory, zeroed and mapped for the CPU; returns 0 or -errno. */
+int xe_buf_create(int fd, enum xe_buf_kind kind, uint64_t size, struct xe_buf *buf)
+{
+	uint32_t placement;
+	uint16_t caching;
+	int ret;
+
+	memset(buf, 0, sizeof(*buf));
+	buf->kind = kind;
+	buf->size = size;
+
+	if (kind == XE_BUF_USERPTR) {
+		buf->ptr = xe_alloc_pages(size);
+		return buf->ptr ? 0 : -errno;
+	}
+
+	if (kind == XE_BUF_VRAM) {
+		placement = xe_region_mask(fd, DRM_XE_MEM_REGION_CLASS_VRAM);
+		caching = DRM_XE_GEM_CPU_CACHING_WC;
+	} else {
+		placement = xe_region_mask(fd, DRM_XE_MEM_REGION_CLASS_SYSMEM);
+		caching = DRM_XE_GEM_CPU_CACHING_WB;
+	}
+	if (!placement)
+		return -ENODEV;
+
+	ret = __xe_bo_create(fd, 0, size, placement, 0, caching, &buf->handle);
+	if (ret)
+		return ret;
+
+	buf->ptr = xe_bo_map(fd, buf->handle, size);
+	if (!buf->ptr) {
+		ret = -errno;
+		gem_close(fd, buf->handle);
+		buf->handle = 0;
+		return ret;
+	}
+	return 0;
+}
+
+/* Binds the whole of buf at addr; returns 0 or -errno of VM_BIND. */
+int xe_buf_bind(int fd, uint32_t vm, struct xe_buf *buf, uint64_t addr, uint32_t flags)
+{
+	int ret;
+
+	if (buf->kind == XE_BUF_USERPTR)
+		ret = xe_vm_bind_userptr(fd, vm, buf->ptr, addr, buf->size, flags);
+	else
+		ret = xe_vm_bind_bo(fd, vm, buf->handle, 0, addr, buf->size, flags);
+	if (!ret)
+		buf->addr = addr;
+	return ret;
+}
+
+void xe_buf_destroy(int fd, struct xe_buf *buf)
+{
+	if (buf->ptr)
+		munmap(buf->ptr, buf->size);
+	if (buf->handle)
+		gem_close(fd, buf->handle);
+	memset(buf, 0, sizeof(*buf));
+}
+
+int xe_device_minor(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		return -errno;
+	if (!S_ISCHR(st.st_mode))
+		return -ENOTTY;
+	return minor(st.st_rdev);
+}
+
+/* --- GPU commands ------------------------------------------------------- */
+
+uint32_t *xe_emit_store_dword(uint32_t *cs, uint64_t addr, uint32_t value)
+{
+	*cs++ = MI_STORE_DATA_IMM | XE_CMD_LEN(4);
+	*cs++ = (uint32_t)addr;
+	*cs++ = (uint32_t)(addr >> 32);
+	*cs++ = value;
+	return cs;
+}
+
+uint32_t *xe_emit_store_qword(uint32_t *cs, uint64_t addr, uint64_t value)
+{
+	*cs++ = MI_STORE_DATA_IMM | MI_SDI_QW | XE_CMD_LEN(5);
+	*cs++ = (uint32_t)addr;
+	*cs++ = (uint32_t)(addr >> 32);
+	*cs++ = (uint32_t)value;
+	*cs++ = (uint32_t)(value >> 32);
+	return cs;
+}
+
+uint32_t *xe_emit_atomic(uint32_t *cs, uint32_t op, uint64_t addr)
+{
+	*cs++ = MI_ATOMIC | MI_ATOMIC_OP(op) | XE_CMD_LEN(3);
+	*cs++ = (uint32_t)addr;
+	*cs++ = (uint32_t)(addr >> 32);
+	return cs;
+}
+
+uint32_t *xe_emit_atomic_inline(uint32_t *cs, uint32_t op, uint64_t addr, uint32_t op0,
+				uint32_t op1)
+{
+	int i;
+
+	*cs++ = MI_ATOMIC | MI_ATOMIC_INLINE | MI_ATOMIC_OP(op) | XE_CMD_LEN(11);
+	*cs++ = (uint32_t)addr;
+	*cs++ = (uint32_t)(addr >> 32);
+	*cs++ = op0;
+	*cs++ = op1;
+	for (i = 0; i < 6; i++)
+		*cs++ = 0;
+	return cs;
+}
+
+uint32_t *xe_emit_flush_dw_store(uint32_t *cs, uint64_t addr, uint32_t value)
+{
+	*cs++ = MI_FLUSH_DW | MI_FLUSH_DW_STORE | XE_CMD_LEN(4);
+	*cs++ = (uint32_t)addr;
+	*cs++ = (uint32_t)(addr >> 32);
+	*cs++ = value;
+	return cs;
+}
+
+/* Copy engine only: fills len bytes (at least 1) at dst with value. */
+uint32_t *xe_emit_mem_set(uint32_t *cs, uint64_t dst, uint32_t len, uint8_t value)
+{
+	*cs++ = XE_MEM_SET | XE_CMD_LEN(7);
+	*cs++ = len - 1;
+	*cs++ = 0;
+	*cs++ = 0;
+	*cs++ = (uint32_t)dst;
+	*cs++ = (uint32_t)(dst >> 32);
+	*cs++ = (uint32_t)value << 24;
+	return cs;
+}
+
+/* Copy engine only: copies len bytes (at least 1) from src to dst. */
+uint32_t *xe_emit_mem_copy(uint32_t *cs, uint64_t dst, uint64_t src, uint32_t len)
+{
+	*cs++ = XE_MEM_COPY | XE_CMD_LEN(10);
+	*cs++ = len - 1;
+	*cs++ = 0;
+	*cs++ = 0;
+	*cs++ = 0;
+	*cs++ = (uint32_t)src;
+	*cs++ = (uint32_t)(src >> 32);
+	*cs++ = (uint32_t)dst;
+	*cs++ = (uint32_t)(dst >> 32);
+	*cs++ = 0;
+	return cs;
+}
+
+uint32_t *xe_emit_bb_end(uint32_t *cs)
+{
+	*cs++ = MI_BATCH_BUFFER_END;
+	return cs;
+}
+
+/* --- contexts ------------------------------------------------------------ */
+
+/*
+ * Sets up ctx on the engine given: in vm if it is not 0, else in a new VM
+ * created with vm_flags (in the former case pass the flags vm was created
+ * with: they tell xe_ctx_run() how to wait). The batch buffer of a context
+ * in its own VM is at XE_CTX_BATCH_ADDR; contexts sharing a VM get distinct
+ * slots of XE_CTX_BATCH_SIZE above it, up to XE_CTX_BATCH_END.
+ * Returns 0 or -errno.
+ */
+int xe_ctx_init(int fd, struct xe_ctx *ctx, uint32_t vm, uint32_t vm_flags,
+		uint16_t engine_class, uint16_t engine_instance)
+{
+	static unsigned int next_slot;
+	const unsigned int slots = (XE_CTX_BATCH_END - XE_CTX_BATCH_ADDR) / XE_CTX_BATCH_SIZE;
+	uint64_t batch_addr = XE_CTX_BATCH_ADDR;
+	int ret;
+
+	if (vm)
+		batch_addr += (1 + __atomic_fetch_add(&next_slot, 1, __ATOMIC_RELAXED) %
+			       (slots - 1)) * XE_CTX_BATCH_SIZE;
+
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->fd = fd;
+	ctx->lr = vm_flags & DRM_XE_VM_CREATE_FLAG_LR_MODE;
+	ctx->vm = vm;
+	if (!vm) {
+		ctx->vm = xe_vm_create(fd, vm_flags);
+		if (!ctx->vm)
+			return -errno;
+		ctx->own_vm = true;
+	}
+
+	ret = xe_buf_create(fd, XE_BUF_SYSMEM, XE_CTX_BATCH_SIZE, &ctx->batch);
+	if (ret)
+		goto err_vm;
+	ret = xe_buf_bind(fd, ctx->vm, &ctx->batch, batch_addr, 0);
+	if (ret)
+		goto err_batch;
+
+	ctx->queue = xe_exec_queue_create(fd, ctx->vm, engine_class, engine_instance);
+	if (!ctx->queue) {
+		ret = -errno;
+		goto err_batch;
+	}
+	return 0;
+
+err_batch:
+	xe_buf_destroy(fd, &ctx->batch);
+err_vm:
+	if (ctx->own_vm)
+		xe_vm_destroy(fd, ctx->vm);
+	memset(ctx, 0, sizeof(*ctx));
+	return ret;
+}
+
+void xe_ctx_fini(struct xe_ctx *ctx)
+{
+	if (ctx->queue)
+		xe_exec_queue_destroy(ctx->fd, ctx->queue);
+	if (ctx->batch.addr)
+		xe_vm_unbind(ctx->fd, ctx->vm, ctx->batch.addr, ctx->batch.size);
+	xe_buf_destroy(ctx->fd, &ctx->batch);
+	if (ctx->own_vm)
+		xe_vm_destroy(ctx->fd, ctx->vm);
+	memset(ctx, 0, sizeof(*ctx));
+}
+
+/* CPU address of the batch buffer at offset. */
+uint32_t *xe_ctx_cs(struct xe_ctx *ctx, uint64_t offset)
+{
+	return (uint32_t *)((char *)ctx->batch.ptr + offset);
+}
+
+/* CPU address of the user fence xe_ctx_run() uses. */
+uint64_t *xe_ctx_fence(struct xe_ctx *ctx)
+{
+	return (uint64_t *)((char *)ctx->batch.ptr + XE_CTX_FENCE_OFFSET);
+}
+
+/*
+ * Runs the batch at offset of the batch buffer and waits for it: through a
+ * syncobj (see xe_exec_wait()), or in LR VMs through a user fence written
+ * after the batch. Returns 0 once the job completed; the error of EXEC;
+ * -ETIME if it did not finish in time; a negative error if it failed (the
+ * fence's error, or -EIO from WAIT_USER_FENCE when the queue got banned).
+ */
+int xe_ctx_run_at(struct xe_ctx *ctx, uint64_t offset, int64_t timeout_ns)
+{
+	uint64_t *fence = xe_ctx_fence(ctx);
+	struct drm_xe_sync sync;
+	int ret;
+
+	if (!ctx->lr)
+		return xe_exec_wait(ctx->fd, ctx->queue, ctx->batch.addr + offset, timeout_ns);
+
+	sync = xe_sync_ufence(ctx->batch.addr + XE_CTX_FENCE_OFFSET, ++ctx->seqno);
+	ret = xe_exec(ctx->fd, ctx->queue, ctx->batch.addr + offset, &sync, 1);
+	if (ret)
+		return ret;
+	ret = xe_wait_ufence(ctx->fd, fence, ctx->seqno, ctx->queue, timeout_ns);
+	return ret;
+}
+
+int xe_ctx_run(struct xe_ctx *ctx)
+{
+	return xe_ctx_run_at(ctx, 0, XE_TIMEOUT_NS);
+}
+
+/* Runs one batch storing values[i] at GPU address addrs[i], and waits. */
+int xe_ctx_store(struct xe_ctx *ctx, const uint64_t *addrs, const uint32_t *values,
+		 unsigned int count)
+{
+	uint32_t *cs = xe_ctx_cs(ctx, 0);
+	unsigned int i;
+
+	for (i = 0; i < count; i++)
+		cs = xe_emit_store_dword(cs, addrs[i], values[i]);
+	xe_emit_bb_end(cs);
+	return xe_ctx_run(ctx);
 }
