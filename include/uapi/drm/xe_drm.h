@@ -41,17 +41,14 @@ extern "C" {
  * so programs built for it can be compiled against this header and run
  * unchanged on the part of the interface this driver provides.
  *
- * This driver currently services:
+ * This driver services:
  *  - &DRM_IOCTL_XE_DEVICE_QUERY
  *  - &DRM_IOCTL_XE_GEM_CREATE
  *  - &DRM_IOCTL_XE_GEM_MMAP_OFFSET
- *
- * The remaining requests are declared so that the interface is complete
- * and source compatible; they get implemented step by step and, until
- * then, fail with an error:
  *  - &DRM_IOCTL_XE_VM_CREATE
  *  - &DRM_IOCTL_XE_VM_DESTROY
- *  - &DRM_IOCTL_XE_VM_BIND
+ *  - &DRM_IOCTL_XE_VM_BIND (binds complete before the call returns;
+ *    PREFETCH and the CHECK_PXP and CPU_ADDR_MIRROR flags are refused)
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_CREATE
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_DESTROY
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY
@@ -927,11 +924,12 @@ struct drm_xe_vm_bind_op {
 /**
  * struct drm_xe_vm_bind - argument of &DRM_IOCTL_XE_VM_BIND
  *
- * Applies one or more struct drm_xe_vm_bind_op to a VM. The changes are
- * carried out asynchronously, in submission order on the chosen bind
- * queue: they start once every sync in @syncs without
- * %DRM_XE_SYNC_FLAG_SIGNAL has signalled, and the syncs with that flag are
- * signalled when they are complete.
+ * Applies one or more struct drm_xe_vm_bind_op to a VM, in submission
+ * order on the chosen bind queue: they start once every sync in @syncs
+ * without %DRM_XE_SYNC_FLAG_SIGNAL has signalled, and the syncs with that
+ * flag are signalled when they are complete. The interface allows the
+ * changes to complete after the call returns; this driver waits for the
+ * in-syncs and completes them before returning.
  *
  * With a single operation it is stored inline in @bind; with several,
  * @vector_of_binds points at an array of @num_binds operations.
