@@ -59,6 +59,9 @@ graft: $(KSRC)/.unpacked
 
 # --- kernels -----------------------------------------------------------------
 
+# Kept between runs: make would otherwise delete it as an intermediate file.
+.PRECIOUS: $(OUT)/%/.config
+
 $(OUT)/%/.config: configs/base.config configs/%.config tools/kconfig-merge | graft
 	tools/kconfig-merge $(KSRC) $(OUT)/$* configs/base.config configs/$*.config
 
