@@ -9,6 +9,7 @@
  */
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -505,6 +506,65 @@ TEST_F_TIMEOUT(xe_mmap, evict, 600)
 		EXPECT_EQ(0, gem_close(self->fd, handles[i]));
 	}
 	free(handles);
+}
+
+
+static int write_knob(const char *path, const char *value)
+{
+	int fd = open(path, O_WRONLY);
+	ssize_t n;
+
+	if (fd < 0)
+		return -errno;
+	n = write(fd, value, strlen(value));
+	close(fd);
+	return n < 0 ? -errno : 0;
+}
+
+/*
+ * A move whose copy the copy engine fails leaves the object where it was,
+ * contents intact; the next move, on a fresh migration queue, succeeds.
+ */
+TEST_F_TIMEOUT(xe_mmap, evict_copy_fail, 300)
+{
+	const char *knob = "/sys/kernel/debug/xe_emu/0/copy_fail";
+	uint64_t half = self->vram_size / 2;
+	uint32_t a, b;
+	void *ptr;
+
+	if (access(knob, W_OK))
+		SKIP(return, "no %s (needs a debug kernel)", knob);
+
+	a = xe_bo_create(self->fd, half, self->vram, DRM_XE_GEM_CPU_CACHING_WC);
+	ASSERT_NE(0u, a);
+	ptr = xe_bo_map(self->fd, a, half);
+	ASSERT_NE(NULL, ptr);
+	fill(ptr, half, 0xa11);
+	ASSERT_EQ(0, munmap(ptr, half));
+
+	/* Making room for b must evict a, and that copy fails. */
+	ASSERT_EQ(0, write_knob(knob, "1"));
+	b = xe_bo_create(self->fd, self->vram_size, self->vram, DRM_XE_GEM_CPU_CACHING_WC);
+	EXPECT_EQ(0u, b);
+	write_knob(knob, "0");
+	if (b)
+		gem_close(self->fd, b);
+
+	ptr = xe_bo_map(self->fd, a, half);
+	ASSERT_NE(NULL, ptr);
+	EXPECT_EQ(-1, check(ptr, half, 0xa11));
+	ASSERT_EQ(0, munmap(ptr, half));
+
+	/* Without the fault, the same request goes through and a moves intact. */
+	b = xe_bo_create(self->fd, self->vram_size, self->vram, DRM_XE_GEM_CPU_CACHING_WC);
+	ASSERT_NE(0u, b);
+	ptr = xe_bo_map(self->fd, a, half);
+	ASSERT_NE(NULL, ptr);
+	EXPECT_EQ(-1, check(ptr, half, 0xa11));
+	ASSERT_EQ(0, munmap(ptr, half));
+
+	EXPECT_EQ(0, gem_close(self->fd, b));
+	EXPECT_EQ(0, gem_close(self->fd, a));
 }
 
 TEST_HARNESS_MAIN

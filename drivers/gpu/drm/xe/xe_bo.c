@@ -4,7 +4,6 @@
  */
 
 #include <linux/dma-buf.h>
-#include <linux/highmem.h>
 #include <linux/io.h>
 #include <linux/mm.h>
 
@@ -24,6 +23,7 @@
 #include "xe_bo.h"
 #include "xe_device_types.h"
 #include "xe_macros.h"
+#include "xe_migrate.h"
 #include "xe_res_cursor.h"
 #include "xe_ttm_sys_mgr.h"
 #include "xe_ttm_vram_mgr.h"
@@ -38,10 +38,12 @@
  * (XE_PL_VRAM0: buddy blocks of VRAM), in the order of preference its
  * creation asked for. TTM moves it between them: to make room in VRAM it
  * evicts a BO to system memory, and it brings the BO back when it is next
- * validated for the GPU. Nothing is lost on the way: every move copies.
+ * validated for the GPU. Nothing is lost on the way: every move copies,
+ * with the copy engine (see Migration), and a copy that fails leaves the
+ * BO where it was.
  *
  * New backing store is always zeroed: pool pages are allocated zeroed and
- * new VRAM is cleared before a BO can see it.
+ * new VRAM is cleared by the copy engine before a BO can see it.
  *
  * The CPU maps a BO through GEM_MMAP_OFFSET; a fault maps wherever the BO
  * lives at that moment (system pages, or VRAM through the device's BAR),
@@ -141,45 +143,6 @@ static void xe_evict_flags(struct ttm_buffer_object *tbo,
 		*placement = xe_sys_placement;
 }
 
-enum xe_bo_copy_dir {
-	XE_BO_CLEAR_VRAM,
-	XE_BO_COPY_TO_VRAM,
-	XE_BO_COPY_FROM_VRAM,
-};
-
-/*
- * Moves data between a BO's system pages and its VRAM blocks with the CPU,
- * through the BAR. The copy engine takes this over once it is available.
- */
-static void xe_bo_copy_cpu(struct xe_device *xe, struct ttm_buffer_object *tbo,
-			   struct ttm_resource *vram, enum xe_bo_copy_dir dir)
-{
-	struct ttm_tt *tt = tbo->ttm;
-	struct xe_res_cursor cur;
-	pgoff_t i = 0;
-
-	xe_assert(xe, dir == XE_BO_CLEAR_VRAM || tt->num_pages == PFN_UP(tbo->base.size));
-
-	for (xe_res_first(vram, &xe->mem.vram.mm, 0, tbo->base.size, &cur);
-	     cur.remaining; cond_resched()) {
-		void __iomem *bar = xe->mem.vram_bar + cur.start;
-		u64 chunk = dir == XE_BO_CLEAR_VRAM ? cur.size : PAGE_SIZE;
-		void *vaddr;
-
-		if (dir == XE_BO_CLEAR_VRAM) {
-			memset_io(bar, 0, chunk);
-		} else {
-			vaddr = kmap_local_page(tt->pages[i++]);
-			if (dir == XE_BO_COPY_TO_VRAM)
-				memcpy_toio(bar, vaddr, chunk);
-			else
-				memcpy_fromio(vaddr, bar, chunk);
-			kunmap_local(vaddr);
-		}
-		xe_res_next(&cur, chunk);
-	}
-}
-
 static int xe_bo_move(struct ttm_buffer_object *tbo, bool evict,
 		      struct ttm_operation_ctx *ctx,
 		      struct ttm_resource *new_mem, struct ttm_place *hop)
@@ -204,9 +167,11 @@ static int xe_bo_move(struct ttm_buffer_object *tbo, bool evict,
 
 	if (new_type == XE_PL_VRAM0) {
 		if (old_type == XE_PL_VRAM0)
-			return -EINVAL;	/* VRAM to VRAM needs the copy engine */
-		xe_bo_copy_cpu(xe, tbo, new_mem, has_data ? XE_BO_COPY_TO_VRAM :
-			       XE_BO_CLEAR_VRAM);
+			return -EINVAL;	/* one VRAM region: never asked */
+		err = has_data ? xe_migrate_copy(xe, tbo, new_mem, true) :
+				 xe_migrate_clear(xe, new_mem, tbo->base.size);
+		if (err)
+			return err;
 		/* Frees the system pages, which VRAM now holds a copy of. */
 		ttm_bo_move_sync_cleanup(tbo, new_mem);
 		return 0;
@@ -218,7 +183,9 @@ static int xe_bo_move(struct ttm_buffer_object *tbo, bool evict,
 			*hop = xe_tt_place;
 			return -EMULTIHOP;
 		}
-		xe_bo_copy_cpu(xe, tbo, old_mem, XE_BO_COPY_FROM_VRAM);
+		err = xe_migrate_copy(xe, tbo, old_mem, false);
+		if (err)
+			return err;
 	}
 
 	/* Between system placements the pages stay where they are. */

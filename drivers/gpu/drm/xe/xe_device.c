@@ -23,6 +23,7 @@
 #include "xe_exec_queue.h"
 #include "xe_hw_engine.h"
 #include "xe_irq.h"
+#include "xe_migrate.h"
 #include "xe_mmio.h"
 #include "xe_pagefault.h"
 #include "xe_query.h"
@@ -178,7 +179,10 @@ static int xe_device_init_gt(struct xe_device *xe, struct platform_device *pdev)
 	err = xe_ct_init(xe);
 	if (err)
 		return err;
-	return xe_irq_init(xe, pdev);
+	err = xe_irq_init(xe, pdev);
+	if (err)
+		return err;
+	return xe_migrate_init(xe);
 }
 
 static int xe_probe(struct platform_device *pdev)

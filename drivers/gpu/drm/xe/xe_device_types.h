@@ -22,6 +22,8 @@
 #include "xe_ttm_sys_mgr_types.h"
 #include "xe_ttm_vram_mgr_types.h"
 
+struct xe_exec_queue;
+
 /* Memory-region instances, as userspace names them in placement masks. */
 #define XE_MEM_REGION_SYSMEM	0
 #define XE_MEM_REGION_VRAM0	1
@@ -122,6 +124,13 @@ struct xe_device {
 		/** @pf.failed: faults answered with failure */
 		atomic64_t failed;
 	} pf;
+	/** @migrate: BO moves through the copy engine */
+	struct {
+		/** @migrate.lock: serialises moves and replacing @migrate.q */
+		struct mutex lock;
+		/** @migrate.q: the kernel queue on the first copy engine */
+		struct xe_exec_queue *q;
+	} migrate;
 	/** @vms_by_asid: every VM by address-space id, for fault handling */
 	struct xarray vms_by_asid;
 	/** @ufence_wq: woken on every user interrupt and queue ban */

@@ -278,12 +278,49 @@ err_put:
 	return err;
 }
 
+/**
+ * xe_exec_queue_create_kernel() - create a queue for the driver's own jobs
+ * @xe: the device
+ * @hwe: the engine
+ * @flags: XE_EXEC_QUEUE_PHYSICAL (the only kind without a VM)
+ *
+ * Return: the queue, or an ERR_PTR.
+ */
+struct xe_exec_queue *xe_exec_queue_create_kernel(struct xe_device *xe,
+						  struct xe_hw_engine *hwe, u32 flags)
+{
+	struct xe_exec_queue *q = xe_exec_queue_alloc(xe, flags);
+	int err;
+
+	if (!q)
+		return ERR_PTR(-ENOMEM);
+
+	q->hwe = hwe;
+	snprintf(q->name, sizeof(q->name), "%s:kernel", hwe->name);
+	err = xe_submit_queue_init(q);
+	if (err) {
+		xe_exec_queue_put(q);
+		return ERR_PTR(err);
+	}
+	atomic_inc(&hwe->num_queues);
+	return q;
+}
+
 static void xe_exec_queue_close(struct xe_exec_queue *q)
 {
 	xe_exec_queue_kill(q);
 	if (q->hwe)
 		atomic_dec(&q->hwe->num_queues);
 	xe_exec_queue_put(q);
+}
+
+/**
+ * xe_exec_queue_destroy_kernel() - destroy a queue of the driver's own
+ * @q: the queue from xe_exec_queue_create_kernel()
+ */
+void xe_exec_queue_destroy_kernel(struct xe_exec_queue *q)
+{
+	xe_exec_queue_close(q);
 }
 
 /**

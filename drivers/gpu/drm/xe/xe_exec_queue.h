@@ -16,6 +16,9 @@ void xe_exec_queue_destroy(struct kref *ref);
 struct xe_exec_queue *xe_exec_queue_lookup(struct xe_file *xef, u32 id);
 void xe_exec_queue_kill(struct xe_exec_queue *q);
 void xe_exec_queue_file_close(struct xe_file *xef);
+struct xe_exec_queue *xe_exec_queue_create_kernel(struct xe_device *xe,
+						  struct xe_hw_engine *hwe, u32 flags);
+void xe_exec_queue_destroy_kernel(struct xe_exec_queue *q);
 
 int xe_exec_queue_create_ioctl(struct drm_device *dev, void *data, struct drm_file *file);
 int xe_exec_queue_destroy_ioctl(struct drm_device *dev, void *data, struct drm_file *file);

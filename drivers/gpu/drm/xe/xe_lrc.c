@@ -20,7 +20,6 @@
  * descriptor is where the queue's jobs write their seqno when they finish.
  */
 
-#define XE_LRC_RING_SIZE	SZ_16K
 #define XE_LRC_SEQNO_OFFSET	256
 
 /**
@@ -31,11 +30,12 @@
  * @flags: XE_EMU_CTX_*
  * @pt_root: top-level page table, with XE_EMU_PTE_DM if in VRAM
  * @asid: address-space id
+ * @ring_size: bytes, a power of two from 4 KiB to 1 MiB
  *
  * Return: 0 or -ENOMEM.
  */
 int xe_lrc_init(struct xe_device *xe, struct xe_lrc *lrc, u32 engine,
-		u32 flags, u64 pt_root, u32 asid)
+		u32 flags, u64 pt_root, u32 asid, u32 ring_size)
 {
 	struct device *dev = xe->drm.dev;
 	void *page;
@@ -44,7 +44,7 @@ int xe_lrc_init(struct xe_device *xe, struct xe_lrc *lrc, u32 engine,
 	if (!page)
 		return -ENOMEM;
 
-	lrc->ring = dma_alloc_coherent(dev, XE_LRC_RING_SIZE, &lrc->ring_dma, GFP_KERNEL);
+	lrc->ring = dma_alloc_coherent(dev, ring_size, &lrc->ring_dma, GFP_KERNEL);
 	if (!lrc->ring) {
 		dma_free_coherent(dev, PAGE_SIZE, page, lrc->desc_dma);
 		return -ENOMEM;
@@ -53,13 +53,13 @@ int xe_lrc_init(struct xe_device *xe, struct xe_lrc *lrc, u32 engine,
 	lrc->desc = page;
 	lrc->seqno = page + XE_LRC_SEQNO_OFFSET;
 	lrc->seqno_dma = lrc->desc_dma + XE_LRC_SEQNO_OFFSET;
-	lrc->ring_size = XE_LRC_RING_SIZE;
+	lrc->ring_size = ring_size;
 	lrc->tail = 0;
 
 	/* Seqnos start at 1: a fresh context has completed "seqno 0". */
 	WRITE_ONCE(*lrc->seqno, 0);
 	lrc->desc->ring_base = cpu_to_le64(lrc->ring_dma);
-	lrc->desc->ring_size = cpu_to_le32(XE_LRC_RING_SIZE);
+	lrc->desc->ring_size = cpu_to_le32(ring_size);
 	lrc->desc->flags = cpu_to_le32(flags);
 	lrc->desc->pt_root = cpu_to_le64(pt_root);
 	lrc->desc->asid = cpu_to_le32(asid);

@@ -37,7 +37,7 @@ struct xe_lrc {
 };
 
 int xe_lrc_init(struct xe_device *xe, struct xe_lrc *lrc, u32 engine,
-		u32 flags, u64 pt_root, u32 asid);
+		u32 flags, u64 pt_root, u32 asid, u32 ring_size);
 void xe_lrc_fini(struct xe_device *xe, struct xe_lrc *lrc);
 void xe_lrc_emit(struct xe_lrc *lrc, const u32 *dw, u32 count);
 void xe_lrc_publish_tail(struct xe_lrc *lrc);

@@ -3,6 +3,7 @@
  * Copyright © 2026 The xe virtual GPU authors
  */
 
+#include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "xe_device_types.h"
@@ -19,14 +20,7 @@
  * that is never armed is freed with xe_sched_job_free().
  */
 
-/**
- * xe_sched_job_create() - create a job for a queue
- * @q: the queue
- * @batch_addr: GPU virtual address of the batch
- *
- * Return: the job, or an ERR_PTR: -ENOMEM, or the scheduler's error.
- */
-struct xe_sched_job *xe_sched_job_create(struct xe_exec_queue *q, u64 batch_addr)
+static struct xe_sched_job *xe_sched_job_alloc(struct xe_exec_queue *q, u32 credits)
 {
 	struct xe_sched_job *job;
 	int err;
@@ -41,7 +35,7 @@ struct xe_sched_job *xe_sched_job_create(struct xe_exec_queue *q, u64 batch_addr
 		return ERR_PTR(-ENOMEM);
 	}
 
-	err = drm_sched_job_init(&job->drm, &q->entity, 1, q, 0);
+	err = drm_sched_job_init(&job->drm, &q->entity, credits, q, 0);
 	if (err) {
 		kfree(job->hw);
 		kfree(job);
@@ -49,8 +43,46 @@ struct xe_sched_job *xe_sched_job_create(struct xe_exec_queue *q, u64 batch_addr
 	}
 
 	job->q = xe_exec_queue_get(q);
-	job->batch_addr = batch_addr;
 	atomic_inc(&q->jobs);
+	return job;
+}
+
+/**
+ * xe_sched_job_create() - create a job for a queue
+ * @q: the queue
+ * @batch_addr: GPU virtual address of the batch
+ *
+ * Return: the job, or an ERR_PTR: -ENOMEM, or the scheduler's error.
+ */
+struct xe_sched_job *xe_sched_job_create(struct xe_exec_queue *q, u64 batch_addr)
+{
+	struct xe_sched_job *job = xe_sched_job_alloc(q, 1);
+
+	if (!IS_ERR(job))
+		job->batch_addr = batch_addr;
+	return job;
+}
+
+/**
+ * xe_sched_job_create_cmds() - create a job that runs commands from the ring
+ * @q: a physical queue, whose scheduler counts credits in ring dwords
+ * @cmds: the commands; the job owns them from here (kvfree) even on error
+ * @num_cmds: dwords in @cmds
+ *
+ * Return: the job, or an ERR_PTR: -ENOMEM, or the scheduler's error.
+ */
+struct xe_sched_job *xe_sched_job_create_cmds(struct xe_exec_queue *q, u32 *cmds,
+					      u32 num_cmds)
+{
+	struct xe_sched_job *job;
+
+	job = xe_sched_job_alloc(q, num_cmds + XE_SCHED_JOB_RING_DWORDS);
+	if (IS_ERR(job)) {
+		kvfree(cmds);
+		return job;
+	}
+	job->cmds = cmds;
+	job->num_cmds = num_cmds;
 	return job;
 }
 
@@ -100,6 +132,7 @@ void xe_sched_job_free(struct xe_sched_job *job)
 		dma_fence_put(job->hw_fence);
 	else
 		kfree(job->hw);
+	kvfree(job->cmds);
 	kfree(job);
 
 	if (atomic_dec_and_test(&q->jobs))

@@ -31,7 +31,14 @@ struct xe_sched_job {
 	u64 ufence_addr;
 	/** @ufence_value: value written to @ufence_addr when done */
 	u64 ufence_value;
+	/** @cmds: commands to run from the ring (physical queues), or NULL */
+	u32 *cmds;
+	/** @num_cmds: dwords in @cmds */
+	u32 num_cmds;
 };
+
+/* Ring dwords a job needs besides its commands: see xe_submit.c. */
+#define XE_SCHED_JOB_RING_DWORDS	16
 
 /**
  * to_xe_sched_job() - the xe job around a scheduler job
@@ -45,6 +52,8 @@ static inline struct xe_sched_job *to_xe_sched_job(struct drm_sched_job *job)
 }
 
 struct xe_sched_job *xe_sched_job_create(struct xe_exec_queue *q, u64 batch_addr);
+struct xe_sched_job *xe_sched_job_create_cmds(struct xe_exec_queue *q, u32 *cmds,
+					      u32 num_cmds);
 int xe_sched_job_arm(struct xe_sched_job *job);
 void xe_sched_job_push(struct xe_sched_job *job);
 void xe_sched_job_free(struct xe_sched_job *job);

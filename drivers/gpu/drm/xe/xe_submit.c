@@ -4,6 +4,7 @@
  */
 
 #include <linux/module.h>
+#include <linux/sizes.h>
 #include <linux/xarray.h>
 
 #include <drm/drm_managed.h>
@@ -51,13 +52,17 @@
 
 #define XE_SUBMIT_CREDITS		64
 #define XE_SUBMIT_DEREG_TIMEOUT		(5 * HZ)
-#define XE_JOB_MAX_DWORDS		16
+#define XE_JOB_MAX_DWORDS		XE_SCHED_JOB_RING_DWORDS
+#define XE_SUBMIT_RING_SIZE		SZ_16K
+/* Physical queues run migration commands from a large ring. */
+#define XE_SUBMIT_PHYS_RING_SIZE	SZ_1M
 
 static unsigned int xe_job_timeout_ms = 10000;
 module_param_named(job_timeout_ms, xe_job_timeout_ms, uint, 0600);
 MODULE_PARM_DESC(job_timeout_ms,
 		 "A job running longer than this gets its exec queue banned (default 10000)");
 
+/* Writes the job's trailer (and batch start) into @dw; returns dwords. */
 static u32 xe_submit_emit_job(struct xe_sched_job *job, u32 *dw)
 {
 	struct xe_lrc *lrc = &job->q->lrc;
@@ -101,13 +106,15 @@ static struct dma_fence *xe_submit_run_job(struct drm_sched_job *drm_job)
 	}
 
 	n = xe_submit_emit_job(job, dw);
-	if (drm_WARN_ON(&q->xe->drm, xe_lrc_ring_space(&q->lrc) < n * 4)) {
+	if (drm_WARN_ON(&q->xe->drm,
+			xe_lrc_ring_space(&q->lrc) < (n + job->num_cmds) * 4)) {
 		err = -ENOSPC;
 		goto out;
 	}
 
 	/* On the engine's pending list before the GT can finish the job. */
 	dma_fence_enable_sw_signaling(job->hw_fence);
+	xe_lrc_emit(&q->lrc, job->cmds, job->num_cmds);
 	xe_lrc_emit(&q->lrc, dw, n);
 	xe_lrc_publish_tail(&q->lrc);
 	err = xe_ct_send(q->xe, XE_EMU_H2G_CONTEXT_RUN, &q->ctx_id, 1);
@@ -248,6 +255,7 @@ int xe_submit_queue_init(struct xe_exec_queue *q)
 	};
 	struct drm_gpu_scheduler *sched;
 	u32 flags = 0, payload[3];
+	u32 ring_size = XE_SUBMIT_RING_SIZE;
 	u64 pt_root = 0;
 	u32 asid = 0;
 	int err;
@@ -266,6 +274,9 @@ int xe_submit_queue_init(struct xe_exec_queue *q)
 
 	if (q->flags & XE_EXEC_QUEUE_PHYSICAL) {
 		flags |= XE_EMU_CTX_PHYSICAL;
+		ring_size = XE_SUBMIT_PHYS_RING_SIZE;
+		/* Credits are ring dwords; half the ring keeps head and tail apart. */
+		args.credit_limit = ring_size / 8;
 	} else {
 		pt_root = xe_vm_pt_root(q->vm);
 		asid = q->vm->asid;
@@ -273,7 +284,8 @@ int xe_submit_queue_init(struct xe_exec_queue *q)
 			flags |= XE_EMU_CTX_FAULTABLE;
 	}
 
-	err = xe_lrc_init(xe, &q->lrc, xe_submit_engine_id(q), flags, pt_root, asid);
+	err = xe_lrc_init(xe, &q->lrc, xe_submit_engine_id(q), flags, pt_root, asid,
+			  ring_size);
 	if (err)
 		goto err_id;
 
