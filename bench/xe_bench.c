@@ -13,6 +13,10 @@
  *               one batch touches N BO mappings once each, first with every
  *               mapping faulted in lazily, then prebound in a VM without
  *               faults; the difference is the cost of faulting
+ *   migrate     bytes per second the copy engine moves between system
+ *               memory and VRAM: two VMs each use a VRAM BO of 60% of VRAM
+ *               in turn, so every job moves the other BO out and its own
+ *               back in
  *   memcpy      CPU memcpy bandwidth of this machine, the reference for
  *               data-moving paths
  */
@@ -116,10 +120,12 @@ static uint32_t vm_create(uint32_t flags)
 	return c.vm_id;
 }
 
-static uint32_t bo_create(uint64_t size, void **map)
+static uint32_t bo_create_in(uint64_t size, uint32_t placement, void **map)
 {
 	struct drm_xe_gem_create c = {
-		.size = size, .placement = 1, .cpu_caching = DRM_XE_GEM_CPU_CACHING_WB,
+		.size = size, .placement = placement,
+		.cpu_caching = placement & 2 ? DRM_XE_GEM_CPU_CACHING_WC :
+					       DRM_XE_GEM_CPU_CACHING_WB,
 	};
 	struct drm_xe_gem_mmap_offset mo = {};
 
@@ -134,6 +140,29 @@ static uint32_t bo_create(uint64_t size, void **map)
 		}
 	}
 	return c.handle;
+}
+
+static uint32_t bo_create(uint64_t size, void **map)
+{
+	return bo_create_in(size, 1, map);
+}
+
+static uint64_t vram_size(void)
+{
+	struct drm_xe_device_query q = { .query = DRM_XE_DEVICE_QUERY_MEM_REGIONS };
+	struct drm_xe_query_mem_regions *r;
+	uint64_t size = 0;
+	unsigned int i;
+
+	xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q, "DEVICE_QUERY");
+	r = calloc(1, q.size);
+	q.data = (uintptr_t)r;
+	xioctl(DRM_IOCTL_XE_DEVICE_QUERY, &q, "DEVICE_QUERY");
+	for (i = 0; i < r->num_mem_regions; i++)
+		if (r->mem_regions[i].mem_class == DRM_XE_MEM_REGION_CLASS_VRAM)
+			size = r->mem_regions[i].total_size;
+	free(r);
+	return size;
 }
 
 static void bind(uint32_t vm, uint32_t bo, uint64_t addr, uint64_t size)
@@ -278,6 +307,46 @@ static void bench_faults(unsigned int n)
 	       n / (lazy - bound), (lazy - bound) / n * 1e6);
 }
 
+static void bench_migrate(unsigned int rounds)
+{
+	uint64_t size = vram_size() * 6 / 10 & ~(SZ_64K - 1);
+	struct drm_syncobj_create sc = {};
+	struct drm_syncobj_wait sw = { .count_handles = 1, .timeout_nsec = INT64_MAX };
+	struct drm_xe_sync sync = { .type = DRM_XE_SYNC_TYPE_SYNCOBJ,
+				    .flags = DRM_XE_SYNC_FLAG_SIGNAL };
+	uint32_t vm[2], q[2], *batch[2];
+	unsigned int i;
+	double t0, t;
+
+	xioctl(DRM_IOCTL_SYNCOBJ_CREATE, &sc, "SYNCOBJ_CREATE");
+	sync.handle = sc.handle;
+	sw.handles = (uintptr_t)&sc.handle;
+	for (i = 0; i < 2; i++) {
+		vm[i] = vm_create(0);
+		bind(vm[i], bo_create(SZ_64K, (void **)&batch[i]), BATCH_VA, SZ_64K);
+		batch[i][0] = MI_STORE_DATA_IMM | (4 - 2);
+		batch[i][1] = (uint32_t)DATA_VA;
+		batch[i][2] = DATA_VA >> 32;
+		batch[i][3] = i;
+		batch[i][4] = MI_BATCH_BUFFER_END;
+		bind(vm[i], bo_create_in(size, 2, NULL), DATA_VA, size);
+		q[i] = queue_create(vm[i]);
+	}
+
+	/* Each job brings its BO back into VRAM, pushing the other one out. */
+	exec(q[0], &sync);
+	xioctl(DRM_IOCTL_SYNCOBJ_WAIT, &sw, "SYNCOBJ_WAIT");
+	t0 = now();
+	for (i = 1; i <= rounds; i++) {
+		exec(q[i & 1], &sync);
+		xioctl(DRM_IOCTL_SYNCOBJ_WAIT, &sw, "SYNCOBJ_WAIT");
+	}
+	t = now() - t0;
+	printf("migrate: %u jobs, each moving %llu MiB out of and %llu MiB into VRAM: %.0f MiB/s\n",
+	       rounds, (unsigned long long)size >> 20, (unsigned long long)size >> 20,
+	       2.0 * rounds * size / (1 << 20) / t);
+}
+
 static void bench_memcpy(void)
 {
 	size_t size = 64 << 20;
@@ -311,5 +380,6 @@ int main(int argc, char **argv)
 	bench_memcpy();
 	bench_jobs(jobs);
 	bench_faults(faults);
+	bench_migrate(8);
 	return 0;
 }
