@@ -97,8 +97,11 @@ static struct dma_fence *xe_submit_run_job(struct drm_sched_job *drm_job)
 	struct xe_sched_job *job = to_xe_sched_job(drm_job);
 	struct xe_exec_queue *q = job->q;
 	u32 dw[XE_JOB_MAX_DWORDS], n;
+	bool cookie;
 	int err = 0;
 
+	/* Everything up to returning the fence must not wait for memory. */
+	cookie = dma_fence_begin_signalling();
 	mutex_lock(&q->lock);
 	if (q->error || !q->registered) {
 		err = q->error ?: -ECANCELED;
@@ -120,6 +123,7 @@ static struct dma_fence *xe_submit_run_job(struct drm_sched_job *drm_job)
 	err = xe_ct_send(q->xe, XE_EMU_H2G_CONTEXT_RUN, &q->ctx_id, 1);
 out:
 	mutex_unlock(&q->lock);
+	dma_fence_end_signalling(cookie);
 	if (err)
 		return ERR_PTR(err);
 	return dma_fence_get(job->hw_fence);

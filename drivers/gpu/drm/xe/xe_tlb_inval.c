@@ -102,10 +102,20 @@ void xe_tlb_inval_done(struct xe_device *xe, u32 seqno)
  */
 int xe_tlb_inval_init(struct xe_device *xe)
 {
+	int err;
+
 	init_waitqueue_head(&xe->tlb_inval.wq);
 	xe->tlb_inval.seqno_next = 0;
 	xe->tlb_inval.seqno_done = 0;
-	return drmm_mutex_init(&xe->drm, &xe->tlb_inval.lock);
+	err = drmm_mutex_init(&xe->drm, &xe->tlb_inval.lock);
+	if (err)
+		return err;
+
+	/* Invalidations run in MMU-notifier callbacks, under reclaim. */
+	fs_reclaim_acquire(GFP_KERNEL);
+	might_lock(&xe->tlb_inval.lock);
+	fs_reclaim_release(GFP_KERNEL);
+	return 0;
 }
 
 /**

@@ -520,6 +520,10 @@ static struct xe_vm *xe_vm_create(struct xe_device *xe, u32 flags)
 	vm->flags = flags;
 	init_rwsem(&vm->lock);
 	mutex_init(&vm->pt_lock);
+	/* MMU notifiers and TTM moves take pt_lock under reclaim. */
+	fs_reclaim_acquire(GFP_KERNEL);
+	might_lock(&vm->pt_lock);
+	fs_reclaim_release(GFP_KERNEL);
 
 	err = xa_alloc(&xe->vms_by_asid, &vm->asid, vm, XA_LIMIT(1, XE_VM_MAX_ASID),
 		       GFP_KERNEL);
