@@ -197,8 +197,8 @@ int xe_migrate_copy(struct xe_device *xe, struct ttm_buffer_object *tbo,
 	if (err)
 		return err;
 
-	for (xe_res_first(vram, &xe->mem.vram.mm, 0, tbo->base.size, &cur);
-	     cur.remaining && !b.err; ) {
+	xe_res_first(vram, &xe->mem.vram.mm, 0, tbo->base.size, &cur);
+	while (cur.remaining && !b.err) {
 		u64 dev = cur.start | XE_EMU_ADDR_DM;
 		u64 pages = 1;
 
@@ -236,7 +236,8 @@ int xe_migrate_clear(struct xe_device *xe, struct ttm_resource *vram, u64 size)
 	if (err)
 		return err;
 
-	for (xe_res_first(vram, &xe->mem.vram.mm, 0, size, &cur); cur.remaining && !b.err; ) {
+	xe_res_first(vram, &xe->mem.vram.mm, 0, size, &cur);
+	while (cur.remaining && !b.err) {
 		u64 bytes = min_t(u64, cur.size, XE_MIGRATE_MAX_SET);
 
 		xe_migrate_emit_set(&b, cur.start | XE_EMU_ADDR_DM, bytes);
