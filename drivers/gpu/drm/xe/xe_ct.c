@@ -217,6 +217,7 @@ void xe_ct_g2h_process(struct xe_device *xe)
 		if (len > XE_EMU_CT_MAX_LEN || len >= avail) {
 			drm_err_ratelimited(&xe->drm, "malformed G2H message %#x\n", hdr);
 			g2h->pos = tail;
+			xe_mmio_write32(xe, XE_EMU_REG_G2H_HEAD, g2h->pos);
 			break;
 		}
 		for (i = 0; i < len; i++)
@@ -226,5 +227,4 @@ void xe_ct_g2h_process(struct xe_device *xe)
 		xe_mmio_write32(xe, XE_EMU_REG_G2H_HEAD, g2h->pos);
 		xe_ct_g2h_dispatch(xe, FIELD_GET(XE_EMU_CT_ACTION, hdr), msg, len);
 	}
-	xe_mmio_write32(xe, XE_EMU_REG_G2H_HEAD, g2h->pos);
 }

@@ -86,7 +86,7 @@ static u64 xe_vma_end(const struct xe_vma *vma)
 
 static struct xe_bo *xe_vma_bo(const struct xe_vma *vma)
 {
-	return vma->gpuva.gem.obj ? gem_to_xe_bo(vma->gpuva.gem.obj) : NULL;
+	return gem_to_xe_bo(vma->gpuva.gem.obj);
 }
 
 /* --- what a VMA maps --------------------------------------------------------- */
@@ -101,8 +101,7 @@ static u64 xe_vma_bo_page(struct xe_pt_backing *backing, u64 offset, u64 *contig
 {
 	struct xe_vma_backing *b = container_of(backing, struct xe_vma_backing, base);
 	struct xe_vma *vma = b->vma;
-	struct ttm_buffer_object *tbo = vma->gpuva.gem.obj ?
-		&xe_vma_bo(vma)->ttm : NULL;
+	struct ttm_buffer_object *tbo = &xe_vma_bo(vma)->ttm;
 	u64 bo_offset = vma->gpuva.gem.offset + offset;
 	struct ttm_tt *tt = tbo->ttm;
 	pgoff_t i, first = bo_offset >> PAGE_SHIFT;
@@ -243,18 +242,24 @@ static int xe_vma_unbind(struct xe_vma *vma)
 
 /* --- userptr ----------------------------------------------------------------- */
 
+static void xe_userptr_dma_unmap(struct device *dev, const dma_addr_t *dma,
+				 unsigned long npages)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		dma_unmap_page_attrs(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
+				     XE_USERPTR_DMA_ATTRS);
+}
+
 static void xe_userptr_unmap_locked(struct xe_vma *vma)
 {
-	struct device *dev = vma->vm->xe->drm.dev;
-	unsigned long i, npages = vma->gpuva.va.range >> PAGE_SHIFT;
-
 	lockdep_assert_held(&vma->vm->pt_lock);
 	if (!vma->userptr.mapped)
 		return;
 
-	for (i = 0; i < npages; i++)
-		dma_unmap_page_attrs(dev, vma->userptr.dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
-				     XE_USERPTR_DMA_ATTRS);
+	xe_userptr_dma_unmap(vma->vm->xe->drm.dev, vma->userptr.dma,
+			     vma->gpuva.va.range >> PAGE_SHIFT);
 	vma->userptr.mapped = false;
 }
 
@@ -341,9 +346,7 @@ static int xe_userptr_get_pages(struct xe_vma *vma)
 		dma[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
 					    DMA_BIDIRECTIONAL, XE_USERPTR_DMA_ATTRS);
 		if (dma_mapping_error(dev, dma[i])) {
-			while (i--)
-				dma_unmap_page_attrs(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
-						     XE_USERPTR_DMA_ATTRS);
+			xe_userptr_dma_unmap(dev, dma, i);
 			err = -ENOMEM;
 			goto out;
 		}
@@ -691,6 +694,15 @@ int xe_vm_create_ioctl(struct drm_device *dev, void *data, struct drm_file *file
 		flags |= XE_VM_FLAG_LR_MODE;
 	if (args->flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE)
 		flags |= XE_VM_FLAG_FAULT_MODE;
+
+	/*
+	 * The first notifier of a process sets up its MMU-notifier state under
+	 * mmap_write_lock; do it here, so userptr binds and faults only ever
+	 * take mmap_lock for reading.
+	 */
+	err = mmu_notifier_register(NULL, current->mm);
+	if (err)
+		return err;
 
 	vm = xe_vm_create(xe, flags);
 	if (IS_ERR(vm))

@@ -186,39 +186,6 @@ static int xe_emu_cs_breathe(struct xe_emu_cs *cs, bool phys)
 	return 0;
 }
 
-static int xe_emu_cs_fill(struct xe_emu_cs *cs, bool phys, u64 dst, u8 val, u64 len)
-{
-	u64 done = 0, budget = XE_EMU_CS_CHUNK;
-	struct xe_emu_xlate d;
-	int err = 0;
-	u64 bad;
-
-	xe_emu_cs_lock(cs, phys);
-	while (done < len) {
-		u64 n;
-
-		if (!budget) {
-			err = xe_emu_cs_breathe(cs, phys);
-			if (err)
-				return err;
-			budget = XE_EMU_CS_CHUNK;
-		}
-		err = xe_emu_cs_xlate(cs, phys, dst + done, min(len - done, budget),
-				      XE_EMU_ACCESS_WRITE, &d);
-		if (err)
-			break;
-		n = d.len;
-		if (!d.null && xe_emu_mem_fill(cs->hw, d.pa, val, n, &bad)) {
-			err = xe_emu_cs_error(cs, XE_EMU_CTX_ERR_DMA, xe_emu_mem_bus_addr(bad));
-			break;
-		}
-		done += n;
-		budget -= n;
-	}
-	xe_emu_cs_unlock(cs, phys);
-	return err;
-}
-
 /* Move @n bytes between two translated pieces, honouring NULL pages. */
 static int xe_emu_cs_move(struct xe_emu_cs *cs, const struct xe_emu_xlate *d,
 			  const struct xe_emu_xlate *s, u64 n, u64 *bad)
@@ -230,7 +197,12 @@ static int xe_emu_cs_move(struct xe_emu_cs *cs, const struct xe_emu_xlate *d,
 	return xe_emu_mem_copy(cs->hw, d->pa, s->pa, n, bad);
 }
 
-static int xe_emu_cs_copy(struct xe_emu_cs *cs, bool phys, u64 dst, u64 src, u64 len)
+/*
+ * Writes @len bytes at @dst: copied from @src when @copy, else filled with
+ * @val. Translates piece by piece, yielding every XE_EMU_CS_CHUNK bytes.
+ */
+static int xe_emu_cs_blit(struct xe_emu_cs *cs, bool phys, u64 dst, u64 src,
+			  bool copy, u8 val, u64 len)
 {
 	u64 done = 0, budget = XE_EMU_CS_CHUNK;
 	struct xe_emu_xlate s, d;
@@ -239,23 +211,27 @@ static int xe_emu_cs_copy(struct xe_emu_cs *cs, bool phys, u64 dst, u64 src, u64
 
 	xe_emu_cs_lock(cs, phys);
 	while (done < len) {
-		u64 n;
+		u64 n = min(len - done, budget);
 
 		if (!budget) {
 			err = xe_emu_cs_breathe(cs, phys);
 			if (err)
 				return err;
 			budget = XE_EMU_CS_CHUNK;
+			continue;
 		}
-		err = xe_emu_cs_xlate(cs, phys, src + done, min(len - done, budget),
-				      XE_EMU_ACCESS_READ, &s);
-		if (err)
-			break;
-		err = xe_emu_cs_xlate(cs, phys, dst + done, s.len, XE_EMU_ACCESS_WRITE, &d);
+		if (copy) {
+			err = xe_emu_cs_xlate(cs, phys, src + done, n, XE_EMU_ACCESS_READ, &s);
+			if (err)
+				break;
+			n = s.len;
+		}
+		err = xe_emu_cs_xlate(cs, phys, dst + done, n, XE_EMU_ACCESS_WRITE, &d);
 		if (err)
 			break;
 		n = d.len;
-		if (xe_emu_cs_move(cs, &d, &s, n, &bad)) {
+		if (copy ? xe_emu_cs_move(cs, &d, &s, n, &bad) :
+		    !d.null && xe_emu_mem_fill(cs->hw, d.pa, val, n, &bad)) {
 			err = xe_emu_cs_error(cs, XE_EMU_CTX_ERR_DMA, xe_emu_mem_bus_addr(bad));
 			break;
 		}
@@ -388,7 +364,7 @@ static int xe_emu_cs_mem_set(struct xe_emu_cs *cs)
 	if (err)
 		return err;
 
-	return xe_emu_cs_fill(cs, cs->ctx->flags & XE_EMU_CTX_PHYSICAL, dst,
+	return xe_emu_cs_blit(cs, cs->ctx->flags & XE_EMU_CTX_PHYSICAL, dst, 0, false,
 			      FIELD_GET(XE_EMU_MEM_SET_DATA, cs->dw[6]), (u64)cs->dw[1] + 1);
 }
 
@@ -409,7 +385,7 @@ static int xe_emu_cs_mem_copy(struct xe_emu_cs *cs)
 	if (err)
 		return err;
 
-	return xe_emu_cs_copy(cs, cs->ctx->flags & XE_EMU_CTX_PHYSICAL, dst, src, len);
+	return xe_emu_cs_blit(cs, cs->ctx->flags & XE_EMU_CTX_PHYSICAL, dst, src, true, 0, len);
 }
 
 static int xe_emu_cs_exec_mi(struct xe_emu_cs *cs)
