@@ -254,7 +254,8 @@ int xe_wait_user_fence_ioctl(struct drm_device *dev, void *data, struct drm_file
 	else if (args->timeout < 0)
 		forever = true;
 	else
-		deadline = ktime_add_ns(ktime_get(), args->timeout);
+		/* Saturates instead of wrapping for huge timeouts. */
+		deadline = ktime_add_safe(ktime_get(), ns_to_ktime(args->timeout));
 
 	add_wait_queue(&xe->ufence_wq, &wait);
 	for (;;) {

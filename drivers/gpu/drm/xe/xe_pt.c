@@ -5,6 +5,7 @@
 
 #include <linux/dma-mapping.h>
 #include <linux/gfp.h>
+#include <linux/sched/signal.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
 
@@ -36,9 +37,15 @@
  *   returns -EAGAIN and the caller prepares again.
  *
  * xe_pt_clear() writes the VM's empty entry over every leaf of a range,
- * again without allocating. Leaves are 2 MiB where the backing is
- * contiguous and aligned over a whole level-1 entry that has no table yet,
- * 64 KiB groups where it is so over 64 KiB, 4 KiB otherwise.
+ * again without allocating. Leaves are 1 GiB or 2 MiB where the backing is
+ * contiguous and aligned over a whole level-2 or level-1 entry that has no
+ * table yet (in practice 1 GiB leaves map NULL ranges), 64 KiB groups
+ * where it is so over 64 KiB, 4 KiB otherwise.
+ *
+ * The work is proportional to the range, which userspace chooses: every
+ * walk yields the CPU once per level-0 table, and a prepare that had to
+ * allocate a table resumes where it stopped instead of walking the range
+ * again.
  *
  * Every function reports whether it replaced a present entry: only then
  * can an engine's TLB hold a translation that no longer is, and only then
@@ -66,9 +73,10 @@ struct xe_pt_walk {
 	struct xe_pt_backing *backing;
 	u64 base;
 	bool replaced;
-	/* PREPARE: the first missing table */
+	/* PREPARE: the first missing table, and the address it maps */
 	struct xe_pt *parent;
 	unsigned int index;
+	u64 resume;
 };
 
 static void xe_pt_write(struct xe_pt_walk *w, u64 *entry, u64 value)
@@ -93,12 +101,13 @@ struct xe_pt *xe_pt_create(struct xe_vm *vm, unsigned int level)
 	struct xe_pt *pt;
 	unsigned int i;
 
-	pt = kzalloc(sizeof(*pt), GFP_KERNEL);
+	/* Userspace decides how many tables a VM gets: charge them to it. */
+	pt = kzalloc(sizeof(*pt), GFP_KERNEL_ACCOUNT);
 	if (!pt)
 		return NULL;
 
 	pt->level = level;
-	pt->page = alloc_page(GFP_KERNEL);
+	pt->page = alloc_page(GFP_KERNEL_ACCOUNT);
 	if (!pt->page)
 		goto err_free;
 	pt->entries = page_address(pt->page);
@@ -106,7 +115,8 @@ struct xe_pt *xe_pt_create(struct xe_vm *vm, unsigned int level)
 		pt->entries[i] = vm->empty[level];
 
 	if (level) {
-		pt->children = kcalloc(XE_PT_ENTRIES, sizeof(*pt->children), GFP_KERNEL);
+		pt->children = kcalloc(XE_PT_ENTRIES, sizeof(*pt->children),
+				       GFP_KERNEL_ACCOUNT);
 		if (!pt->children)
 			goto err_page;
 	}
@@ -166,6 +176,10 @@ static int xe_pt_walk_leaves(struct xe_pt_walk *w, struct xe_pt *pt, u64 addr, u
 {
 	u64 empty = w->vm->empty[0];
 
+	/* The table exists: nothing below it to allocate. */
+	if (w->mode == XE_PT_PREPARE)
+		return 0;
+
 	while (addr < end) {
 		u64 *entry = &pt->entries[XE_PT_INDEX(addr, 0)];
 		u64 leaf, contig, i;
@@ -196,17 +210,20 @@ static int xe_pt_walk_leaves(struct xe_pt_walk *w, struct xe_pt *pt, u64 addr, u
 	return 0;
 }
 
-static bool xe_pt_try_2m(struct xe_pt_walk *w, u64 *entry, u64 addr, u64 next)
+/* A 2 MiB (level 1) or 1 GiB (level 2) leaf, if the backing allows one. */
+static bool xe_pt_try_huge(struct xe_pt_walk *w, unsigned int level, u64 *entry, u64 addr,
+			   u64 next)
 {
-	u64 leaf, contig;
+	u64 span = XE_PT_SPAN(level), leaf, contig;
 
-	if (!IS_ALIGNED(addr, SZ_2M) || next - addr != SZ_2M)
+	if (level > 2 || !IS_ALIGNED(addr, span) || next - addr != span)
 		return false;
 
 	leaf = w->backing->page(w->backing, addr - w->base, &contig);
-	if (contig < SZ_2M || !IS_ALIGNED(leaf & XE_EMU_PTE_ADDR, SZ_2M))
+	if (contig < span || !IS_ALIGNED(leaf & XE_EMU_PTE_ADDR, span))
 		return false;
 
+	/* XE_EMU_PDE_PS_1G is the same bit one level up. */
 	if (w->mode == XE_PT_COMMIT)
 		xe_pt_write(w, entry, leaf | w->backing->flags | XE_EMU_PDE_PS_2M);
 	return true;
@@ -230,15 +247,18 @@ static int xe_pt_walk(struct xe_pt_walk *w, struct xe_pt *pt, u64 addr, u64 end)
 			err = xe_pt_walk(w, child, addr, next);
 			if (err)
 				return err;
+			if (level == 1)
+				cond_resched();
 		} else if (w->mode == XE_PT_CLEAR) {
-			/* A 2 MiB leaf; mappings never split one. */
+			/* A huge leaf; mappings never split one. */
 			if (*entry != w->vm->empty[level])
 				xe_pt_write(w, entry, w->vm->empty[level]);
-		} else if (level != 1 || !xe_pt_try_2m(w, entry, addr, next)) {
+		} else if (!xe_pt_try_huge(w, level, entry, addr, next)) {
 			if (w->mode == XE_PT_COMMIT)
 				return -EAGAIN;
 			w->parent = pt;
 			w->index = idx;
+			w->resume = addr;
 			return -EAGAIN;
 		}
 		addr = next;
@@ -263,8 +283,8 @@ static int xe_pt_walk_locked(struct xe_vm *vm, struct xe_pt_walk *w, u64 start, 
  * @replaced: set when a present entry was overwritten (a scratch table
  *	      replaced by a real one: TLBs may hold scratch translations)
  *
- * Return: 0, or -ENOMEM. May sleep; must not be called under locks that
- * MMU-notifier callbacks take.
+ * Return: 0; -ENOMEM; -EINTR when the task was killed meanwhile. May
+ * sleep; must not be called under locks that MMU-notifier callbacks take.
  */
 int xe_pt_prepare(struct xe_vm *vm, u64 start, u64 end, struct xe_pt_backing *backing,
 		  bool *replaced)
@@ -284,6 +304,10 @@ int xe_pt_prepare(struct xe_vm *vm, u64 start, u64 end, struct xe_pt_backing *ba
 		*replaced |= w.replaced;
 		if (err != -EAGAIN)
 			return err;
+		/* Tables are never freed: what was walked stays prepared. */
+		start = w.resume;
+		if (fatal_signal_pending(current))
+			return -EINTR;
 
 		new = xe_pt_create(vm, w.parent->level - 1);
 		if (!new)

@@ -129,17 +129,29 @@ out:
 	return dma_fence_get(job->hw_fence);
 }
 
+/*
+ * The scheduler takes a timed-out job off its pending list before calling
+ * here, so that nothing frees it under the handler; giving it back is the
+ * driver's job. drm_sched_stop() puts it back (or, if it completed after
+ * all, has the scheduler free it on return) and detaches the hardware
+ * fences; stopping the queue signals every unfinished one with -ETIME;
+ * drm_sched_start() then completes the jobs whose fences have signalled,
+ * so all of them are freed as usual.
+ */
 static enum drm_gpu_sched_stat xe_submit_timedout_job(struct drm_sched_job *drm_job)
 {
 	struct xe_sched_job *job = to_xe_sched_job(drm_job);
+	struct drm_gpu_scheduler *sched = drm_job->sched;
 	struct xe_exec_queue *q = job->q;
 
-	if (dma_fence_is_signaled(job->hw_fence))
-		return DRM_GPU_SCHED_STAT_NOMINAL;
-
-	drm_dbg(&q->xe->drm, "job %u on %s timed out, banning the queue\n",
-		job->seqno, q->name);
-	xe_submit_queue_stop(q, -ETIME);
+	drm_sched_stop(sched, drm_job);
+	/* The job is alive until this returns, even if it completed meanwhile. */
+	if (!dma_fence_is_signaled(job->hw_fence)) {
+		drm_dbg(&q->xe->drm, "job %u on %s timed out, banning the queue\n",
+			job->seqno, q->name);
+		xe_submit_queue_stop(q, -ETIME);
+	}
+	drm_sched_start(sched);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 

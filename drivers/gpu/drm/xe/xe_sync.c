@@ -34,6 +34,7 @@
 static int xe_sync_parse(struct xe_device *xe, struct drm_file *file,
 			 const struct drm_xe_sync *in, struct xe_sync_entry *sync)
 {
+	struct dma_fence *fence = NULL;
 	int err;
 
 	if (XE_IOCTL_DBG(xe, in->extensions) ||
@@ -63,10 +64,15 @@ static int xe_sync_parse(struct xe_device *xe, struct drm_file *file,
 			}
 			return 0;
 		}
+		/*
+		 * On failure the lookup may leave a pointer to a fence whose
+		 * reference it already dropped: only a success is kept.
+		 */
 		err = drm_syncobj_find_fence(file, in->handle, in->timeline_value, 0,
-					     &sync->fence);
+					     &fence);
 		if (XE_IOCTL_DBG(xe, err))
 			return -EINVAL;
+		sync->fence = fence;
 		return 0;
 	case DRM_XE_SYNC_TYPE_USER_FENCE:
 		if (XE_IOCTL_DBG(xe, !sync->signal))

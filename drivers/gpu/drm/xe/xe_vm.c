@@ -63,6 +63,16 @@
 #define XE_VM_NUM_PAT		32
 #define XE_VM_BIND_MAX_OPS	1024
 #define XE_USERPTR_RETRY_MS	2000
+/* User pages are looked up and mapped this many at a time. */
+#define XE_USERPTR_CHUNK_PAGES	512
+/*
+ * A GPU fault on a BO or NULL mapping binds this much around the faulting
+ * address, not the whole VMA: one fault does bounded work whatever the
+ * mapping's size, and the fault workers, shared by every process, stay
+ * available to the others.
+ */
+#define XE_FAULT_BIND_BO	SZ_16M
+#define XE_FAULT_BIND_NULL	SZ_1G
 /*
  * User pages may be mapped by several VMs at once; the device is coherent,
  * so no CPU cache maintenance is needed (and none overlaps).
@@ -95,6 +105,8 @@ struct xe_vma_backing {
 	struct xe_pt_backing base;
 	struct xe_vma *vma;
 	struct xe_device *xe;
+	/* Offset in the VMA of the range being written. */
+	u64 skip;
 };
 
 static u64 xe_vma_bo_page(struct xe_pt_backing *backing, u64 offset, u64 *contig)
@@ -102,7 +114,7 @@ static u64 xe_vma_bo_page(struct xe_pt_backing *backing, u64 offset, u64 *contig
 	struct xe_vma_backing *b = container_of(backing, struct xe_vma_backing, base);
 	struct xe_vma *vma = b->vma;
 	struct ttm_buffer_object *tbo = &xe_vma_bo(vma)->ttm;
-	u64 bo_offset = vma->gpuva.gem.offset + offset;
+	u64 bo_offset = vma->gpuva.gem.offset + b->skip + offset;
 	struct ttm_tt *tt = tbo->ttm;
 	pgoff_t i, first = bo_offset >> PAGE_SHIFT;
 	dma_addr_t addr;
@@ -130,7 +142,7 @@ static u64 xe_vma_userptr_page(struct xe_pt_backing *backing, u64 offset, u64 *c
 	struct xe_vma_backing *b = container_of(backing, struct xe_vma_backing, base);
 
 	*contig = PAGE_SIZE;
-	return b->vma->userptr.dma[offset >> PAGE_SHIFT];
+	return b->vma->userptr.dma[(b->skip + offset) >> PAGE_SHIFT];
 }
 
 static u64 xe_vma_null_page(struct xe_pt_backing *backing, u64 offset, u64 *contig)
@@ -139,10 +151,11 @@ static u64 xe_vma_null_page(struct xe_pt_backing *backing, u64 offset, u64 *cont
 	return 0;
 }
 
-static void xe_vma_backing_init(struct xe_vma_backing *b, struct xe_vma *vma)
+static void xe_vma_backing_init(struct xe_vma_backing *b, struct xe_vma *vma, u64 skip)
 {
 	b->vma = vma;
 	b->xe = vma->vm->xe;
+	b->skip = skip;
 	b->base.flags = XE_EMU_PTE_PRESENT;
 	if (!(vma->flags & XE_VMA_READ_ONLY))
 		b->base.flags |= XE_EMU_PTE_RW;
@@ -185,21 +198,21 @@ static bool xe_vma_userptr_valid(struct xe_vma *vma)
 }
 
 /*
- * Writes a VMA's PTEs. For a BO, the caller holds its reservation and the
- * BO is where it will stay; for a userptr, its pages were just found and
- * the commit only happens if they are still current.
+ * Writes the PTEs of [@start, @end) of a VMA. For a BO, the caller holds
+ * its reservation and the BO is where it will stay; for a userptr, its
+ * pages were just found and the commit only happens if they are still
+ * current. &xe_vma.bound says the whole VMA is mapped.
  */
-static int xe_vma_bind(struct xe_vma *vma)
+static int xe_vma_bind_range(struct xe_vma *vma, u64 start, u64 end)
 {
 	struct xe_vm *vm = vma->vm;
 	struct xe_vma_backing b;
 	bool replaced = false;
 	int err;
 
-	xe_vma_backing_init(&b, vma);
+	xe_vma_backing_init(&b, vma, start - xe_vma_start(vma));
 	do {
-		err = xe_pt_prepare(vm, xe_vma_start(vma), xe_vma_end(vma), &b.base,
-				    &replaced);
+		err = xe_pt_prepare(vm, start, end, &b.base, &replaced);
 		if (err)
 			return err;
 
@@ -208,16 +221,29 @@ static int xe_vma_bind(struct xe_vma *vma)
 			mutex_unlock(&vm->pt_lock);
 			return -EAGAIN;
 		}
-		err = xe_pt_commit_locked(vm, xe_vma_start(vma), xe_vma_end(vma),
-					  &b.base, &replaced);
-		if (!err)
+		err = xe_pt_commit_locked(vm, start, end, &b.base, &replaced);
+		if (!err && start == xe_vma_start(vma) && end == xe_vma_end(vma))
 			vma->bound = true;
 		mutex_unlock(&vm->pt_lock);
 	} while (err == -EAGAIN);
 
 	if (replaced)
-		err = xe_vm_invalidate_tlb(vm, xe_vma_start(vma), xe_vma_end(vma));
+		err = xe_vm_invalidate_tlb(vm, start, end);
 	return err;
+}
+
+static int xe_vma_bind(struct xe_vma *vma)
+{
+	return xe_vma_bind_range(vma, xe_vma_start(vma), xe_vma_end(vma));
+}
+
+/* Binds the @size-aligned window around @addr, clipped to the VMA. */
+static int xe_vma_bind_window(struct xe_vma *vma, u64 addr, u64 size)
+{
+	u64 start = max(round_down(addr, size), xe_vma_start(vma));
+	u64 end = min(round_down(addr, size) + size, xe_vma_end(vma));
+
+	return xe_vma_bind_range(vma, start, end);
 }
 
 /* Zaps a VMA's PTEs; the caller invalidates the TLB if this returns true. */
@@ -247,9 +273,12 @@ static void xe_userptr_dma_unmap(struct device *dev, const dma_addr_t *dma,
 {
 	unsigned long i;
 
-	for (i = 0; i < npages; i++)
+	for (i = 0; i < npages; i++) {
 		dma_unmap_page_attrs(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
 				     XE_USERPTR_DMA_ATTRS);
+		if (!((i + 1) % XE_USERPTR_CHUNK_PAGES))
+			cond_resched();
+	}
 }
 
 static void xe_userptr_unmap_locked(struct xe_vma *vma)
@@ -295,25 +324,68 @@ static const struct mmu_interval_notifier_ops xe_userptr_notifier_ops = {
 };
 
 /*
- * Finds the pages behind a userptr VMA and maps them for DMA, under a
- * notifier sequence number; the caller commits PTEs only if it is still
- * valid (xe_vma_bind() checks).
+ * Finds and maps for DMA one chunk of a userptr's pages, @n pages from
+ * CPU address @start, under notifier sequence @seq.
+ */
+static int xe_userptr_map_chunk(struct xe_vma *vma, unsigned long seq, unsigned long start,
+				unsigned long n, unsigned long *pfns, dma_addr_t *dma)
+{
+	struct xe_userptr *uptr = &vma->userptr;
+	struct mm_struct *mm = uptr->notifier.mm;
+	struct device *dev = vma->vm->xe->drm.dev;
+	struct hmm_range range = {
+		.notifier = &uptr->notifier,
+		.notifier_seq = seq,
+		.start = start,
+		.end = start + (n << PAGE_SHIFT),
+		.hmm_pfns = pfns,
+		.default_flags = HMM_PFN_REQ_FAULT |
+				 (vma->flags & XE_VMA_READ_ONLY ? 0 : HMM_PFN_REQ_WRITE),
+		.dev_private_owner = vma->vm->xe,
+	};
+	unsigned long i;
+	int err;
+
+	if (fatal_signal_pending(current))
+		return -EINTR;
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	err = hmm_range_fault(&range);
+	mmap_read_unlock(mm);
+	/* A write-enabled mapping of memory the process may only read. */
+	if (err == -EPERM)
+		return -EFAULT;
+	if (err)
+		return err;
+
+	for (i = 0; i < n; i++) {
+		dma[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
+					    DMA_BIDIRECTIONAL, XE_USERPTR_DMA_ATTRS);
+		if (dma_mapping_error(dev, dma[i])) {
+			xe_userptr_dma_unmap(dev, dma, i);
+			return -ENOMEM;
+		}
+	}
+	cond_resched();
+	return 0;
+}
+
+/*
+ * Finds the pages behind a userptr VMA and maps them for DMA, a chunk at a
+ * time, all under one notifier sequence number; the caller commits PTEs
+ * only if it is still valid (xe_vma_bind() checks). The array of DMA
+ * addresses is sized by the user's range: it is charged to the caller and
+ * may fail, quietly, with -ENOMEM.
  */
 static int xe_userptr_get_pages(struct xe_vma *vma)
 {
 	struct xe_userptr *uptr = &vma->userptr;
 	struct mm_struct *mm = uptr->notifier.mm;
 	struct device *dev = vma->vm->xe->drm.dev;
-	unsigned long i, npages = vma->gpuva.va.range >> PAGE_SHIFT;
+	unsigned long npages = vma->gpuva.va.range >> PAGE_SHIFT;
 	unsigned long timeout = jiffies + msecs_to_jiffies(XE_USERPTR_RETRY_MS);
-	struct hmm_range range = {
-		.notifier = &uptr->notifier,
-		.start = vma->gpuva.gem.offset,
-		.end = vma->gpuva.gem.offset + vma->gpuva.va.range,
-		.default_flags = HMM_PFN_REQ_FAULT |
-				 (vma->flags & XE_VMA_READ_ONLY ? 0 : HMM_PFN_REQ_WRITE),
-		.dev_private_owner = vma->vm->xe,
-	};
+	unsigned long start = vma->gpuva.gem.offset;
+	unsigned long seq, done, n = 0;
 	unsigned long *pfns;
 	dma_addr_t *dma;
 	int err;
@@ -321,59 +393,56 @@ static int xe_userptr_get_pages(struct xe_vma *vma)
 	if (!mmget_not_zero(mm))
 		return -EFAULT;
 
-	pfns = kvmalloc_array(npages, sizeof(*pfns), GFP_KERNEL);
-	dma = kvmalloc_array(npages, sizeof(*dma), GFP_KERNEL);
+	pfns = kmalloc_array(XE_USERPTR_CHUNK_PAGES, sizeof(*pfns), GFP_KERNEL);
+	dma = kvmalloc_array(npages, sizeof(*dma), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
 	if (!pfns || !dma) {
 		err = -ENOMEM;
 		goto out;
 	}
-	range.hmm_pfns = pfns;
 
-	do {
-		if (time_after(jiffies, timeout)) {
-			err = -EBUSY;
-			goto out;
+	for (;;) {
+		seq = mmu_interval_read_begin(&uptr->notifier);
+		for (done = 0, err = 0; !err && done < npages; done += n) {
+			n = min_t(unsigned long, npages - done, XE_USERPTR_CHUNK_PAGES);
+			err = xe_userptr_map_chunk(vma, seq, start + (done << PAGE_SHIFT), n,
+						   pfns, dma + done);
 		}
-		range.notifier_seq = mmu_interval_read_begin(&uptr->notifier);
-		mmap_read_lock(mm);
-		err = hmm_range_fault(&range);
-		mmap_read_unlock(mm);
-	} while (err == -EBUSY);
-	if (err)
-		goto out;
-
-	for (i = 0; i < npages; i++) {
-		dma[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
-					    DMA_BIDIRECTIONAL, XE_USERPTR_DMA_ATTRS);
-		if (dma_mapping_error(dev, dma[i])) {
-			xe_userptr_dma_unmap(dev, dma, i);
-			err = -ENOMEM;
+		if (!err)
+			break;
+		/* The chunk that failed mapped nothing. */
+		xe_userptr_dma_unmap(dev, dma, done - n);
+		if (err != -EBUSY || time_after(jiffies, timeout))
 			goto out;
-		}
 	}
 
 	mutex_lock(&vma->vm->pt_lock);
 	xe_userptr_unmap_locked(vma);
 	swap(uptr->dma, dma);
-	uptr->notifier_seq = range.notifier_seq;
+	uptr->notifier_seq = seq;
 	uptr->mapped = true;
 	mutex_unlock(&vma->vm->pt_lock);
 out:
 	kvfree(dma);
-	kvfree(pfns);
+	kfree(pfns);
 	mmput(mm);
 	return err;
 }
 
-/* Finds the pages and binds them, until both happen under one sequence. */
+/*
+ * Finds the pages and binds them, until both happen under one sequence;
+ * -EBUSY when the memory kept changing for XE_USERPTR_RETRY_MS.
+ */
 static int xe_userptr_bind(struct xe_vma *vma)
 {
+	unsigned long timeout = jiffies + msecs_to_jiffies(XE_USERPTR_RETRY_MS);
 	int err;
 
 	do {
 		err = xe_userptr_get_pages(vma);
 		if (!err)
 			err = xe_vma_bind(vma);
+		if (err == -EAGAIN && time_after(jiffies, timeout))
+			err = -EBUSY;
 	} while (err == -EAGAIN);
 
 	return err;
@@ -422,7 +491,7 @@ static void xe_obj_puts_release(struct xe_obj_puts *puts)
 
 static struct xe_vma *xe_vma_create(struct xe_vm *vm, u32 flags)
 {
-	struct xe_vma *vma = kzalloc(sizeof(*vma), GFP_KERNEL);
+	struct xe_vma *vma = kzalloc(sizeof(*vma), GFP_KERNEL_ACCOUNT);
 
 	if (!vma)
 		return NULL;
@@ -433,21 +502,20 @@ static struct xe_vma *xe_vma_create(struct xe_vm *vm, u32 flags)
 
 static int xe_vma_userptr_init(struct xe_vma *vma)
 {
-	unsigned long npages = vma->gpuva.va.range >> PAGE_SHIFT;
+	int err;
 
-	vma->userptr.dma = kvcalloc(npages, sizeof(dma_addr_t), GFP_KERNEL);
-	if (!vma->userptr.dma)
-		return -ENOMEM;
-
-	return mmu_interval_notifier_insert(&vma->userptr.notifier, current->mm,
-					    vma->gpuva.gem.offset, vma->gpuva.va.range,
-					    &xe_userptr_notifier_ops);
+	err = mmu_interval_notifier_insert(&vma->userptr.notifier, current->mm,
+					   vma->gpuva.gem.offset, vma->gpuva.va.range,
+					   &xe_userptr_notifier_ops);
+	/* A failed insert may have set fields, but took no reference. */
+	vma->userptr.registered = !err;
+	return err;
 }
 
 static void xe_vma_destroy(struct xe_vma *vma)
 {
 	if (vma->flags & XE_VMA_USERPTR) {
-		if (vma->userptr.notifier.mm)
+		if (vma->userptr.registered)
 			mmu_interval_notifier_remove(&vma->userptr.notifier);
 		mutex_lock(&vma->vm->pt_lock);
 		xe_userptr_unmap_locked(vma);
@@ -515,7 +583,7 @@ static struct xe_vm *xe_vm_create(struct xe_device *xe, u32 flags)
 	struct xe_vm *vm;
 	int err;
 
-	vm = kzalloc(sizeof(*vm), GFP_KERNEL);
+	vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
 	if (!vm)
 		return ERR_PTR(-ENOMEM);
 
@@ -596,6 +664,8 @@ static void xe_vm_close(struct xe_vm *vm)
 		drm_gpuva_unlink(gpuva);
 		drm_gpuva_remove(gpuva);
 		xe_vma_destroy(vma);
+		/* Userspace decides how many VMAs there are. */
+		cond_resched();
 	}
 	drm_exec_fini(&exec);
 	xe_obj_puts_release(&puts);
@@ -763,7 +833,7 @@ int xe_vm_destroy_ioctl(struct drm_device *dev, void *data, struct drm_file *fil
 
 static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind_op *op)
 {
-	u64 end;
+	u64 end, uend;
 
 	if (XE_IOCTL_DBG(xe, op->extensions) || XE_IOCTL_DBG(xe, op->pad) ||
 	    XE_IOCTL_DBG(xe, op->pad2) ||
@@ -783,8 +853,12 @@ static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind
 	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
 		if (XE_IOCTL_DBG(xe, op->obj) ||
 		    XE_IOCTL_DBG(xe, op->flags & DRM_XE_VM_BIND_FLAG_NULL) ||
-		    XE_IOCTL_DBG(xe, !PAGE_ALIGNED(op->userptr)))
+		    XE_IOCTL_DBG(xe, !PAGE_ALIGNED(op->userptr)) ||
+		    XE_IOCTL_DBG(xe, check_add_overflow(op->userptr, op->range, &uend)))
 			return -EINVAL;
+		/* Nothing past the top of the process's address space is its memory. */
+		if (XE_IOCTL_DBG(xe, uend > TASK_SIZE))
+			return -EFAULT;
 		break;
 	case DRM_XE_VM_BIND_OP_UNMAP:
 		if (XE_IOCTL_DBG(xe, op->obj) || XE_IOCTL_DBG(xe, op->obj_offset) ||
@@ -874,9 +948,32 @@ err_remove:
 	return err;
 }
 
-static void xe_vm_bind_drop_vma(struct xe_vm_bind_ctx *ctx, struct xe_vma *vma)
+/*
+ * A userptr VMA made earlier in this VM_BIND waits in &xe_vm_bind_ctx.userptrs
+ * for its notifier; when a later op of the same bind removes it, it must
+ * leave that list before it is freed. Returns whether it was to be bound.
+ */
+static bool xe_vm_bind_forget_userptr(struct xe_vm_bind_ctx *ctx, struct xe_vma *vma)
 {
-	bool zapped;
+	u32 i;
+
+	if (!(vma->flags & XE_VMA_USERPTR) || vma->userptr.registered)
+		return false;
+
+	for (i = 0; i < ctx->num_userptrs; i++) {
+		if (ctx->userptrs[i] == vma) {
+			ctx->userptrs[i] = NULL;
+			return ctx->userptr_bind[i];
+		}
+	}
+	drm_WARN_ON(&ctx->vm->xe->drm, true);
+	return false;
+}
+
+/* Removes a VMA; returns whether it was, or was about to be, bound. */
+static bool xe_vm_bind_drop_vma(struct xe_vm_bind_ctx *ctx, struct xe_vma *vma)
+{
+	bool zapped, bound = vma->bound;
 
 	/*
 	 * Without faults, a job using the mapping would die on its removal:
@@ -891,10 +988,12 @@ static void xe_vm_bind_drop_vma(struct xe_vm_bind_ctx *ctx, struct xe_vma *vma)
 	mutex_unlock(&ctx->vm->pt_lock);
 	if (zapped)
 		xe_vm_bind_dirty(ctx, xe_vma_start(vma), xe_vma_end(vma));
+	bound |= xe_vm_bind_forget_userptr(ctx, vma);
 	xe_obj_puts_hold(&ctx->puts, vma->gpuva.gem.obj);
 	drm_gpuva_unlink(&vma->gpuva);
 	drm_gpuva_remove(&vma->gpuva);
 	xe_vma_destroy(vma);
+	return bound;
 }
 
 static int xe_vm_bind_apply(struct xe_vm_bind_ctx *ctx, struct drm_gpuva_ops *ops,
@@ -913,11 +1012,11 @@ static int xe_vm_bind_apply(struct xe_vm_bind_ctx *ctx, struct drm_gpuva_ops *op
 			struct xe_vma *old = to_xe_vma(op->remap.unmap->va);
 			struct drm_gpuvm_bo *old_bo = old->gpuva.vm_bo;
 			u32 old_flags = old->flags;
-			bool was_bound = old->bound;
+			bool was_bound;
 
 			if (old_bo)
 				drm_gpuvm_bo_get(old_bo);
-			xe_vm_bind_drop_vma(ctx, old);
+			was_bound = xe_vm_bind_drop_vma(ctx, old);
 			/* The pieces that stay keep their mapping. */
 			if (op->remap.prev)
 				err = xe_vm_bind_new_vma(ctx, op->remap.prev, old_flags,
@@ -936,6 +1035,7 @@ static int xe_vm_bind_apply(struct xe_vm_bind_ctx *ctx, struct drm_gpuva_ops *op
 		}
 		if (err)
 			return err;
+		cond_resched();
 	}
 
 	return 0;
@@ -1019,6 +1119,9 @@ static int xe_vm_bind_userptrs(struct xe_vm_bind_ctx *ctx, int err)
 		struct xe_vma *vma = ctx->userptrs[i];
 		int ret = err;
 
+		/* Removed again by a later op of the same bind. */
+		if (!vma)
+			continue;
 		if (!ret)
 			ret = xe_vma_userptr_init(vma);
 		if (!ret && ctx->userptr_bind[i])
@@ -1287,6 +1390,7 @@ int xe_vm_userptr_refresh(struct xe_vm *vm)
 		struct xe_vma *vma = to_xe_vma(gpuva);
 		bool valid;
 
+		cond_resched();
 		if (!(vma->flags & XE_VMA_USERPTR))
 			continue;
 		mutex_lock(&vm->pt_lock);
@@ -1322,6 +1426,7 @@ int xe_vm_rebind(struct xe_vm *vm)
 		struct xe_vma *vma = to_xe_vma(gpuva);
 		bool bound;
 
+		cond_resched();
 		mutex_lock(&vm->pt_lock);
 		bound = vma->bound;
 		mutex_unlock(&vm->pt_lock);
@@ -1342,8 +1447,11 @@ int xe_vm_rebind(struct xe_vm *vm)
  * @addr: faulting address
  * @access: XE_EMU_ACCESS_*
  *
- * Binds the whole VMA that covers @addr: validates its BO (moving it back
- * if TTM evicted it) or finds its user pages.
+ * Binds the mapping that covers @addr: the whole of a userptr VMA, whose
+ * pages are found together, and for a BO (validated first, so moved back
+ * if TTM evicted it) or a NULL mapping the aligned window of
+ * XE_FAULT_BIND_BO or XE_FAULT_BIND_NULL bytes around @addr, so that the
+ * work of one fault does not grow with the size of the mapping.
  *
  * Return: 0 when the access can be replayed; -EACCES for a write or
  * atomic through a read-only mapping; -ENOENT when nothing is mapped
@@ -1373,7 +1481,7 @@ int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access)
 		goto out;
 	}
 	if (vma->flags & XE_VMA_NULL) {
-		err = xe_vma_bind(vma);
+		err = xe_vma_bind_window(vma, addr, XE_FAULT_BIND_NULL);
 		goto out;
 	}
 
@@ -1385,7 +1493,7 @@ int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access)
 	if (!err)
 		err = xe_vm_bo_validate(gpuva->vm_bo, &exec);
 	if (!err)
-		err = xe_vma_bind(vma);
+		err = xe_vma_bind_window(vma, addr, XE_FAULT_BIND_BO);
 	drm_exec_fini(&exec);
 out:
 	up_read(&vm->lock);

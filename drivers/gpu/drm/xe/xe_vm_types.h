@@ -71,10 +71,18 @@ struct xe_userptr {
 	struct mmu_interval_notifier notifier;
 	/** @notifier_seq: sequence the current pages were found under */
 	unsigned long notifier_seq;
-	/** @dma: bus address of each page while mapped, under pt_lock */
+	/**
+	 * @dma: bus address of each page while mapped, under pt_lock;
+	 * allocated when pages are first needed, not at bind time
+	 */
 	dma_addr_t *dma;
 	/** @mapped: @dma holds mappings, protected by &xe_vm.pt_lock */
 	bool mapped;
+	/**
+	 * @registered: @notifier is in the mm's interval tree; until then the
+	 * VMA exists only inside the VM_BIND that creates it
+	 */
+	bool registered;
 };
 
 /**

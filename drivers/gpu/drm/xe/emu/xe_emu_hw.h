@@ -282,7 +282,8 @@ struct xe_emu_ctx_desc {
  *   (XE_EMU_PTE_ADDR) is the next table or the page, a bus address or,
  *   with XE_EMU_PTE_DM, a device-memory offset.
  * - A level-1 entry with XE_EMU_PDE_PS_2M maps a 2 MiB page (address 2 MiB
- *   aligned).
+ *   aligned); a level-2 entry with XE_EMU_PDE_PS_1G (the same bit) maps a
+ *   1 GiB page (address 1 GiB aligned).
  * - A level-0 entry with XE_EMU_PTE_PS64 is one of the 16 entries of a
  *   64 KiB page: all 16 must be written, each with the address of its own
  *   4 KiB part, and the TLB may cache the whole 64 KiB from any of them.
@@ -297,6 +298,7 @@ struct xe_emu_ctx_desc {
 #define XE_EMU_PTE_PRESENT		BIT_ULL(0)
 #define XE_EMU_PTE_RW			BIT_ULL(1)
 #define XE_EMU_PDE_PS_2M		BIT_ULL(7)
+#define XE_EMU_PDE_PS_1G		BIT_ULL(7)
 #define XE_EMU_PTE_PS64			BIT_ULL(8)
 #define XE_EMU_PTE_NULL			BIT_ULL(9)
 #define XE_EMU_PTE_AE			BIT_ULL(10)

@@ -23,7 +23,7 @@
  * of the miss.
  *
  * The TLB caches leaf translations only: 4 KiB, 64 KiB (from any entry of
- * a XE_EMU_PTE_PS64 group) and 2 MiB pages, tagged with the address-space
+ * a XE_EMU_PTE_PS64 group), 2 MiB and 1 GiB pages, tagged with the address-space
  * id, in XE_EMU_TLB_SETS sets of XE_EMU_TLB_WAYS ways replaced round
  * robin. Nothing but xe_emu_mmu_invalidate() (TLB_INVALIDATE) and capacity
  * evictions make it forget; switching contexts does not, which is what
@@ -36,8 +36,8 @@
  * do: a driver that upgraded a PTE does not need to invalidate for the
  * upgrade to be seen, but one that downgraded it does.
  *
- * Address bits below the page size are ignored in a leaf, so a 64 KiB or
- * 2 MiB page always starts at an address aligned to its size.
+ * Address bits below the page size are ignored in a leaf, so a 64 KiB,
+ * 2 MiB or 1 GiB page always starts at an address aligned to its size.
  */
 
 /**
@@ -56,9 +56,10 @@
 #define XE_EMU_SHIFT_4K		12
 #define XE_EMU_SHIFT_64K	16
 #define XE_EMU_SHIFT_2M		21
+#define XE_EMU_SHIFT_1G		30
 
 static const u8 xe_emu_tlb_shifts[] = {
-	XE_EMU_SHIFT_4K, XE_EMU_SHIFT_64K, XE_EMU_SHIFT_2M,
+	XE_EMU_SHIFT_4K, XE_EMU_SHIFT_64K, XE_EMU_SHIFT_2M, XE_EMU_SHIFT_1G,
 };
 
 static unsigned int xe_emu_tlb_set(u32 asid, u64 va, unsigned int shift)
@@ -157,6 +158,10 @@ static int xe_emu_mmu_walk(struct xe_emu_hw *hw, const struct xe_emu_ctx *ctx, u
 		}
 		if (!(pte & XE_EMU_PTE_PRESENT))
 			return xe_emu_mmu_fault(xlate, va, access, level, XE_EMU_FAULT_NOT_PRESENT);
+		if (level == 2 && (pte & XE_EMU_PDE_PS_1G)) {
+			shift = XE_EMU_SHIFT_1G;
+			break;
+		}
 		if (level == 1 && (pte & XE_EMU_PDE_PS_2M)) {
 			shift = XE_EMU_SHIFT_2M;
 			break;

@@ -39,6 +39,13 @@ static u64 xe_pt_test_page(struct xe_pt_backing *backing, u64 offset, u64 *conti
 	return b->addr + offset;
 }
 
+/* What a NULL mapping's backing answers: nothing, everywhere. */
+static u64 xe_pt_test_null_page(struct xe_pt_backing *backing, u64 offset, u64 *contig)
+{
+	*contig = U64_MAX;
+	return 0;
+}
+
 static int xe_pt_test_init(struct kunit *test)
 {
 	struct xe_pt_test *t = kunit_kzalloc(test, sizeof(*t), GFP_KERNEL);
@@ -87,6 +94,10 @@ static u64 xe_pt_test_walk(struct xe_pt_test *t, u64 va, u64 *size)
 			*size = SZ_2M;
 			return entry;
 		}
+		if (level == 2 && (entry & XE_EMU_PDE_PS_1G)) {
+			*size = SZ_1G;
+			return entry;
+		}
 		/* The entry must point at the child the driver tracks. */
 		if ((entry & XE_EMU_PTE_ADDR) != pt->children[idx]->dma)
 			return 0;
@@ -114,7 +125,8 @@ static void xe_pt_test_check(struct kunit *test, u64 start, u64 end,
 
 	for (va = start; va < end; va += SZ_4K) {
 		u64 leaf = xe_pt_test_walk(t, va, &size);
-		u64 page = size == SZ_2M ? va & ~(u64)(SZ_2M - 1) :
+		u64 page = size == SZ_1G ? va & ~(u64)(SZ_1G - 1) :
+			   size == SZ_2M ? va & ~(u64)(SZ_2M - 1) :
 			   size == SZ_64K ? va & ~(u64)(SZ_4K - 1) : va;
 
 		KUNIT_ASSERT_TRUE_MSG(test, leaf & XE_EMU_PTE_PRESENT, "va %#llx", va);
@@ -175,6 +187,55 @@ static void xe_pt_2m_test(struct kunit *test)
 	KUNIT_EXPECT_NE(test, xe_pt_test_walk(t, start + SZ_2M, &size), 0);
 }
 
+/* A backing contiguous over whole 1G entries (a NULL range) uses 1G leaves. */
+static void xe_pt_1g_test(struct kunit *test)
+{
+	struct xe_pt_test_backing b = {
+		.base = { .page = xe_pt_test_null_page,
+			  .flags = XE_EMU_PTE_PRESENT | XE_EMU_PTE_NULL },
+	};
+	struct xe_pt_test *t = test->priv;
+	u64 start = 3ull * SZ_1G, size = 0;
+	bool replaced = false;
+
+	xe_pt_test_map(test, start, start + 2ull * SZ_1G, &b, &replaced);
+	KUNIT_EXPECT_NE(test, xe_pt_test_walk(t, start + SZ_1G + SZ_4K, &size), 0);
+	KUNIT_EXPECT_EQ(test, size, (u64)SZ_1G);
+	/* No level-1 table below a 1G leaf. */
+	KUNIT_EXPECT_NULL(test, t->vm.pt_root->children[0]->children[3]);
+	mutex_lock(&t->vm.pt_lock);
+	KUNIT_EXPECT_TRUE(test, xe_pt_clear_locked(&t->vm, start, start + 2ull * SZ_1G));
+	mutex_unlock(&t->vm.pt_lock);
+	KUNIT_EXPECT_EQ(test, xe_pt_test_walk(t, start, &size), 0);
+}
+
+/*
+ * The whole 48-bit space with edges that are not 1G aligned: a few tables
+ * at each end, 1G leaves between, and prepare finishes in one pass per
+ * missing table instead of re-walking the range.
+ */
+static void xe_pt_huge_range_test(struct kunit *test)
+{
+	struct xe_pt_test_backing b = {
+		.base = { .page = xe_pt_test_null_page,
+			  .flags = XE_EMU_PTE_PRESENT | XE_EMU_PTE_NULL },
+	};
+	struct xe_pt_test *t = test->priv;
+	u64 start = SZ_4K, end = (1ull << 47) - SZ_4K, size = 0;
+	bool replaced = false;
+
+	xe_pt_test_map(test, start, end, &b, &replaced);
+	KUNIT_EXPECT_NE(test, xe_pt_test_walk(t, start, &size), 0);
+	KUNIT_EXPECT_EQ(test, size, (u64)SZ_4K);
+	KUNIT_EXPECT_NE(test, xe_pt_test_walk(t, SZ_2M, &size), 0);
+	KUNIT_EXPECT_EQ(test, size, (u64)SZ_2M);
+	KUNIT_EXPECT_NE(test, xe_pt_test_walk(t, 1ull << 46, &size), 0);
+	KUNIT_EXPECT_EQ(test, size, (u64)SZ_1G);
+	KUNIT_EXPECT_NE(test, xe_pt_test_walk(t, end - SZ_4K, &size), 0);
+	KUNIT_EXPECT_EQ(test, size, (u64)SZ_4K);
+	KUNIT_EXPECT_EQ(test, xe_pt_test_walk(t, end, &size), 0);
+}
+
 /* A 2M range whose backing is not contiguous falls back to 4K leaves. */
 static void xe_pt_fallback_test(struct kunit *test)
 {
@@ -222,6 +283,8 @@ static struct kunit_case xe_pt_cases[] = {
 	KUNIT_CASE(xe_pt_4k_test),
 	KUNIT_CASE(xe_pt_64k_test),
 	KUNIT_CASE(xe_pt_2m_test),
+	KUNIT_CASE(xe_pt_1g_test),
+	KUNIT_CASE(xe_pt_huge_range_test),
 	KUNIT_CASE(xe_pt_fallback_test),
 	KUNIT_CASE(xe_pt_clear_test),
 	{}
