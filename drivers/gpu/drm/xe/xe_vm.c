@@ -53,6 +53,14 @@
  * without FAULT_MODE it first waits for the VM's jobs, so a running job
  * never loses memory under it.
  *
+ * Sizes come from userspace, so no step's work or memory is allowed to
+ * grow with them unchecked: userptr pages are found and mapped a chunk at
+ * a time, with the CPU yielded between chunks and the task's death
+ * noticed; their DMA addresses are charged to the caller's memory cgroup
+ * and allocated only when first needed; a GPU fault on a BO or NULL
+ * mapping binds a bounded window around the faulting address, not the
+ * whole mapping; and loops over page tables and VMAs yield.
+ *
  * Locking, outermost first: &xe_vm.lock (rwsem), then mmap_lock (read,
  * for hmm_range_fault()), then BO reservations (drm_exec, the VM's first),
  * then &xe_vm.pt_lock, then &xe_ct.lock.
