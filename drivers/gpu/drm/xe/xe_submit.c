@@ -132,11 +132,13 @@ out:
 /*
  * The scheduler takes a timed-out job off its pending list before calling
  * here, so that nothing frees it under the handler; giving it back is the
- * driver's job. drm_sched_stop() puts it back (or, if it completed after
- * all, has the scheduler free it on return) and detaches the hardware
- * fences; stopping the queue signals every unfinished one with -ETIME;
- * drm_sched_start() then completes the jobs whose fences have signalled,
- * so all of them are freed as usual.
+ * driver's job. Stopping the queue signals the job's hardware fence, and
+ * every later one, with -ETIME, which completes their scheduler fences
+ * with that error. The job then goes back to the head of the list and the
+ * free worker is kicked, since the completion that would have kicked it
+ * came while the job was off the list. (drm_sched_stop() and
+ * drm_sched_start() would also return the job, but replace the error with
+ * -ECANCELED.)
  */
 static enum drm_gpu_sched_stat xe_submit_timedout_job(struct drm_sched_job *drm_job)
 {
@@ -144,14 +146,17 @@ static enum drm_gpu_sched_stat xe_submit_timedout_job(struct drm_sched_job *drm_
 	struct drm_gpu_scheduler *sched = drm_job->sched;
 	struct xe_exec_queue *q = job->q;
 
-	drm_sched_stop(sched, drm_job);
-	/* The job is alive until this returns, even if it completed meanwhile. */
 	if (!dma_fence_is_signaled(job->hw_fence)) {
 		drm_dbg(&q->xe->drm, "job %u on %s timed out, banning the queue\n",
 			job->seqno, q->name);
 		xe_submit_queue_stop(q, -ETIME);
 	}
-	drm_sched_start(sched);
+
+	/* From here on the job may be freed at any time. */
+	spin_lock(&sched->job_list_lock);
+	list_add(&drm_job->list, &sched->pending_list);
+	spin_unlock(&sched->job_list_lock);
+	drm_sched_wqueue_start(sched);
 	return DRM_GPU_SCHED_STAT_NOMINAL;
 }
 
