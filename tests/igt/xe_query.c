@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <linux/capability.h>
@@ -32,6 +33,9 @@ static const uint32_t answered[] = {
 	DRM_XE_DEVICE_QUERY_CONFIG,
 	DRM_XE_DEVICE_QUERY_GT_LIST,
 	DRM_XE_DEVICE_QUERY_HWCONFIG,
+	DRM_XE_DEVICE_QUERY_GT_TOPOLOGY,
+	DRM_XE_DEVICE_QUERY_ENGINE_CYCLES,
+	DRM_XE_DEVICE_QUERY_UC_FW_VERSION,
 };
 
 /* Queries with a non-empty reply. */
@@ -40,6 +44,7 @@ static const uint32_t with_data[] = {
 	DRM_XE_DEVICE_QUERY_MEM_REGIONS,
 	DRM_XE_DEVICE_QUERY_CONFIG,
 	DRM_XE_DEVICE_QUERY_GT_LIST,
+	DRM_XE_DEVICE_QUERY_GT_TOPOLOGY,
 };
 
 static int query(int fd, uint32_t id, uint32_t size, void *data)
@@ -257,10 +262,8 @@ TEST_F(xe_query, unsupported_query)
 		uint32_t id;
 		uint32_t size;
 	} ids[] = {
-		{ DRM_XE_DEVICE_QUERY_GT_TOPOLOGY, 4096 },
-		{ DRM_XE_DEVICE_QUERY_ENGINE_CYCLES, sizeof(struct drm_xe_query_engine_cycles) },
-		{ DRM_XE_DEVICE_QUERY_UC_FW_VERSION, sizeof(struct drm_xe_query_uc_fw_version) },
 		{ DRM_XE_DEVICE_QUERY_OA_UNITS, 4096 },
+		{ DRM_XE_DEVICE_QUERY_PXP_STATUS, 4096 },
 	};
 	static char buf[4096];
 	size_t i;
@@ -634,6 +637,126 @@ TEST_F(xe_query, hwconfig)
 	EXPECT_EQ(0, __xe_query(self->fd, &q));
 	EXPECT_EQ(0u, q.size);
 	EXPECT_TRUE(all_poison(buf, sizeof(buf)));
+}
+
+/* One record per kind of unit, packed, each with a non-empty mask; SIMD16 EUs only (Xe2). */
+TEST_F(xe_query, topology)
+{
+	unsigned int seen = 0;
+	uint32_t size, pos = 0;
+	unsigned char *buf;
+
+	buf = xe_query_alloc(self->fd, DRM_XE_DEVICE_QUERY_GT_TOPOLOGY, &size);
+	ASSERT_NE(NULL, buf);
+	while (pos < size) {
+		struct drm_xe_query_topology_mask *topo = (void *)(buf + pos);
+		unsigned int bits = 0;
+		uint32_t i;
+
+		ASSERT_LE(pos + sizeof(*topo), size);
+		ASSERT_LE(pos + sizeof(*topo) + topo->num_bytes, size);
+		EXPECT_EQ(0, topo->gt_id);
+		ASSERT_GE(topo->type, DRM_XE_TOPO_DSS_GEOMETRY);
+		ASSERT_LE(topo->type, DRM_XE_TOPO_SIMD16_EU_PER_DSS);
+		EXPECT_EQ(0u, seen & (1u << topo->type));
+		seen |= 1u << topo->type;
+		for (i = 0; i < topo->num_bytes; i++)
+			bits += __builtin_popcount(topo->mask[i]);
+		EXPECT_GT(bits, 0u);
+		pos += sizeof(*topo) + topo->num_bytes;
+	}
+	EXPECT_EQ(size, pos);
+	EXPECT_EQ((1u << DRM_XE_TOPO_DSS_GEOMETRY) | (1u << DRM_XE_TOPO_DSS_COMPUTE) |
+		  (1u << DRM_XE_TOPO_L3_BANK) | (1u << DRM_XE_TOPO_SIMD16_EU_PER_DSS), seen);
+	free(buf);
+}
+
+static int uc_fw_version(int fd, struct drm_xe_query_uc_fw_version *v)
+{
+	return query(fd, DRM_XE_DEVICE_QUERY_UC_FW_VERSION, sizeof(*v), v);
+}
+
+/* The GuC role has a version; there is no HuC; input fields are checked. */
+TEST_F(xe_query, uc_fw_version)
+{
+	struct drm_xe_query_uc_fw_version v = { .uc_type = XE_QUERY_UC_TYPE_GUC_SUBMISSION };
+
+	ASSERT_EQ(0, uc_fw_version(self->fd, &v));
+	EXPECT_TRUE(v.major_ver > 0 || v.minor_ver > 0);
+	EXPECT_EQ(0u, v.pad2);
+	EXPECT_EQ(0u, v.reserved);
+
+	memset(&v, 0, sizeof(v));
+	v.uc_type = XE_QUERY_UC_TYPE_HUC;
+	EXPECT_EQ(-ENODEV, uc_fw_version(self->fd, &v));
+
+	memset(&v, 0, sizeof(v));
+	v.uc_type = 7;
+	EXPECT_EQ(-EINVAL, uc_fw_version(self->fd, &v));
+
+	memset(&v, 0, sizeof(v));
+	v.pad = 1;
+	EXPECT_EQ(-EINVAL, uc_fw_version(self->fd, &v));
+	v.pad = 0;
+	v.pad2 = 1;
+	EXPECT_EQ(-EINVAL, uc_fw_version(self->fd, &v));
+	v.pad2 = 0;
+	v.reserved = 1;
+	EXPECT_EQ(-EINVAL, uc_fw_version(self->fd, &v));
+
+	EXPECT_EQ(-EFAULT, query(self->fd, DRM_XE_DEVICE_QUERY_UC_FW_VERSION, sizeof(v), NULL));
+}
+
+static int engine_cycles(int fd, struct drm_xe_query_engine_cycles *c)
+{
+	return query(fd, DRM_XE_DEVICE_QUERY_ENGINE_CYCLES, sizeof(*c), c);
+}
+
+/*
+ * The engine timestamp advances at the GT's reference clock: over a
+ * sleep, its delta agrees with the CPU clock's to well under 1%.
+ */
+TEST_F(xe_query, engine_cycles)
+{
+	struct drm_xe_query_engines *engines = xe_get_engines(self->fd);
+	struct drm_xe_query_gt_list *gts = xe_get_gt_list(self->fd);
+	struct drm_xe_query_engine_cycles a = {}, b;
+	double cpu_ns, gt_ns;
+
+	ASSERT_NE(NULL, engines);
+	ASSERT_NE(NULL, gts);
+	a.eci = engines->engines[0].instance;
+	a.clockid = CLOCK_MONOTONIC;
+	b = a;
+	ASSERT_EQ(0, engine_cycles(self->fd, &a));
+	usleep(200 * 1000);
+	ASSERT_EQ(0, engine_cycles(self->fd, &b));
+	EXPECT_EQ(64u, a.width);
+	EXPECT_GT(b.engine_cycles, a.engine_cycles);
+	EXPECT_GT(b.cpu_timestamp, a.cpu_timestamp);
+	cpu_ns = (double)(b.cpu_timestamp - a.cpu_timestamp);
+	gt_ns = (double)(b.engine_cycles - a.engine_cycles) * 1e9 /
+		gts->gt_list[0].reference_clock;
+	EXPECT_LT(gt_ns > cpu_ns ? gt_ns - cpu_ns : cpu_ns - gt_ns, cpu_ns / 100) {
+		TH_LOG("CPU %.0f ns, GT %.0f ns", cpu_ns, gt_ns);
+	}
+
+	/* Every clock the uAPI names; bad engines and clocks. */
+	b.clockid = CLOCK_TAI;
+	EXPECT_EQ(0, engine_cycles(self->fd, &b));
+	b.clockid = -1;
+	EXPECT_EQ(-EINVAL, engine_cycles(self->fd, &b));
+	b.clockid = CLOCK_MONOTONIC;
+	b.eci.engine_instance = 0xffff;
+	EXPECT_EQ(-EINVAL, engine_cycles(self->fd, &b));
+	b.eci = a.eci;
+	b.eci.engine_class = 0xffff;
+	EXPECT_EQ(-EINVAL, engine_cycles(self->fd, &b));
+	b.eci = a.eci;
+	b.eci.gt_id = 1;
+	EXPECT_EQ(-EINVAL, engine_cycles(self->fd, &b));
+	free(gts);
+	free(engines);
 }
 
 TEST_HARNESS_MAIN

@@ -451,8 +451,6 @@ struct drm_xe_query_gt_list {
  *    sub-slice; absent on hardware without SIMD8 units
  *  - %DRM_XE_TOPO_SIMD16_EU_PER_DSS - SIMD16 execution units inside each
  *    dual sub-slice; absent on hardware without SIMD16 units
- *
- * This driver does not answer this query yet.
  */
 struct drm_xe_query_topology_mask {
 	/** @gt_id: GT the record describes. */
@@ -480,9 +478,8 @@ struct drm_xe_query_topology_mask {
  * the caller fills in part of the structure (@eci and @clockid) before the
  * call, and the kernel completes it. Together with
  * &drm_xe_gt.reference_clock the result lets userspace translate engine
- * timestamps into CPU time.
- *
- * This driver does not answer this query yet.
+ * timestamps into CPU time. -EINVAL for an engine the device does not
+ * have or an unsupported clock.
  */
 struct drm_xe_query_engine_cycles {
 	/** @eci: Input: engine whose timestamp counter is sampled. */
@@ -519,8 +516,6 @@ struct drm_xe_query_engine_cycles {
  *
  * Used with %DRM_XE_DEVICE_QUERY_UC_FW_VERSION: the caller picks the
  * firmware in @uc_type, the kernel fills in the version numbers.
- *
- * This driver does not answer this query yet.
  */
 struct drm_xe_query_uc_fw_version {
 	/** @uc_type: Input: which firmware, an XE_QUERY_UC_TYPE_* value. */
@@ -569,11 +564,12 @@ struct drm_xe_query_uc_fw_version {
  *    stored as key/length/value words, as handed out by the firmware;
  *    empty (length 0) on this device
  *  - %DRM_XE_DEVICE_QUERY_GT_TOPOLOGY - records of struct
- *    drm_xe_query_topology_mask; not answered yet
+ *    drm_xe_query_topology_mask
  *  - %DRM_XE_DEVICE_QUERY_ENGINE_CYCLES - struct
- *    drm_xe_query_engine_cycles; not answered yet
+ *    drm_xe_query_engine_cycles
  *  - %DRM_XE_DEVICE_QUERY_UC_FW_VERSION - struct
- *    drm_xe_query_uc_fw_version; not answered yet
+ *    drm_xe_query_uc_fw_version; -ENODEV for a firmware the device
+ *    does not run (the HuC: there are no media engines)
  *  - %DRM_XE_DEVICE_QUERY_OA_UNITS - performance unit list; not answered
  *  - %DRM_XE_DEVICE_QUERY_PXP_STATUS - protected content status; not
  *    answered

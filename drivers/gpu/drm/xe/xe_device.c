@@ -135,6 +135,10 @@ static int xe_device_read_info(struct xe_device *xe)
 	xe->info.graphics_rel = FIELD_GET(XE_EMU_GFX_VERSION_MINOR, ver);
 	xe->info.va_bits = xe_mmio_read32(xe, XE_EMU_REG_VA_BITS);
 	xe->info.ref_clock = xe_mmio_read32(xe, XE_EMU_REG_TIMESTAMP_FREQ);
+	xe->info.ct_version = xe_mmio_read32(xe, XE_EMU_REG_CT_VERSION);
+	xe->info.dss_mask = xe_mmio_read32(xe, XE_EMU_REG_DSS_FUSE);
+	xe->info.eu_mask = xe_mmio_read32(xe, XE_EMU_REG_EU_FUSE);
+	xe->info.l3_bank_mask = xe_mmio_read32(xe, XE_EMU_REG_L3_BANK_FUSE);
 
 	xe->mem.vram_size = xe_mmio_read64_2x32(xe, XE_EMU_REG_VRAM_SIZE_LO);
 	xe->mem.vram_bar = xe->bus.vram_bar;

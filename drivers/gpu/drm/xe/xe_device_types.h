@@ -50,6 +50,14 @@ struct xe_device_info {
 	u8 va_bits;
 	/** @ref_clock: timestamp frequency in Hz */
 	u32 ref_clock;
+	/** @ct_version: the CT firmware's version, XE_EMU_REG_CT_VERSION */
+	u32 ct_version;
+	/** @dss_mask: enabled dual sub-slices */
+	u32 dss_mask;
+	/** @eu_mask: enabled SIMD16 execution units in each DSS */
+	u32 eu_mask;
+	/** @l3_bank_mask: enabled L3 banks */
+	u32 l3_bank_mask;
 };
 
 /**

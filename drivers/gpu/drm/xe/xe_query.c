@@ -3,7 +3,10 @@
  * Copyright © 2026 The xe virtual GPU authors
  */
 
+#include <linux/bitfield.h>
 #include <linux/capability.h>
+#include <linux/irqflags.h>
+#include <linux/timekeeping.h>
 #include <linux/nospec.h>
 #include <linux/overflow.h>
 #include <linux/sizes.h>
@@ -14,24 +17,31 @@
 
 #include <kunit/visibility.h>
 
+#include "emu/xe_emu_hw.h"
 #include "xe_device_types.h"
+#include "xe_hw_engine.h"
 #include "xe_hw_engine_types.h"
 #include "xe_macros.h"
+#include "xe_mmio.h"
 #include "xe_query.h"
 
 /**
  * DOC: Device queries
  *
  * DRM_IOCTL_XE_DEVICE_QUERY answers what the device is: its engines, its
- * memory regions, its configuration, its GTs and its (empty) hardware
- * config table. Every query works in two steps: called with
+ * memory regions, its configuration, its GTs, its (empty) hardware config
+ * table, its topology (from the GT's fuses) and the version of the
+ * firmware behind the command transport; it also samples the GT timestamp
+ * against a CPU clock. Every query works in two steps: called with
  * &drm_xe_device_query.size 0 it only reports the size of the reply;
  * called with exactly that size it copies the reply to
- * &drm_xe_device_query.data. Any other size is refused with -EINVAL.
+ * &drm_xe_device_query.data. Any other size is refused with -EINVAL. The
+ * engine-cycles and firmware-version queries also read their input from
+ * &drm_xe_device_query.data.
  *
  * The replies are built from what the driver read from the hardware at
- * probe, so apart from memory usage they never change while the device is
- * bound. Memory usage is reported only to callers with CAP_PERFMON (or
+ * probe, so apart from memory usage and timestamps they never change while
+ * the device is bound. Memory usage is reported only to callers with CAP_PERFMON (or
  * CAP_SYS_ADMIN); others read 0.
  */
 
@@ -208,6 +218,168 @@ static int xe_query_hwconfig(struct xe_device *xe, struct drm_xe_device_query *q
 	return xe_query_reply(xe, query, NULL, 0);
 }
 
+/* Topology records: one 32-bit mask each. */
+#define XE_TOPO_RECORD_SIZE	(sizeof(struct drm_xe_query_topology_mask) + sizeof(u32))
+
+static void *xe_query_topology_add(void *pos, u16 type, u32 mask)
+{
+	struct drm_xe_query_topology_mask *topo = pos;
+	__le32 bits = cpu_to_le32(mask);
+
+	topo->gt_id = 0;
+	topo->type = type;
+	topo->num_bytes = sizeof(bits);
+	memcpy(topo->mask, &bits, sizeof(bits));
+	return pos + XE_TOPO_RECORD_SIZE;
+}
+
+static int xe_query_gt_topology(struct xe_device *xe, struct drm_xe_device_query *query)
+{
+	/* Every DSS does 3D and compute work; EUs are SIMD16 (Xe2). */
+	const struct {
+		u16 type;
+		u32 mask;
+	} records[] = {
+		{ DRM_XE_TOPO_DSS_GEOMETRY, xe->info.dss_mask },
+		{ DRM_XE_TOPO_DSS_COMPUTE, xe->info.dss_mask },
+		{ DRM_XE_TOPO_L3_BANK, xe->info.l3_bank_mask },
+		{ DRM_XE_TOPO_SIMD16_EU_PER_DSS, xe->info.eu_mask },
+	};
+	size_t size = ARRAY_SIZE(records) * XE_TOPO_RECORD_SIZE;
+	void *reply, *pos;
+	unsigned int i;
+	int err;
+
+	if (!query->size) {
+		query->size = size;
+		return 0;
+	}
+
+	reply = kzalloc(size, GFP_KERNEL);
+	if (!reply)
+		return -ENOMEM;
+	for (pos = reply, i = 0; i < ARRAY_SIZE(records); i++)
+		pos = xe_query_topology_add(pos, records[i].type, records[i].mask);
+
+	err = xe_query_reply(xe, query, reply, size);
+	kfree(reply);
+	return err;
+}
+
+static int xe_query_uc_fw_version(struct xe_device *xe, struct drm_xe_device_query *query)
+{
+	struct drm_xe_query_uc_fw_version __user *uptr = u64_to_user_ptr(query->data);
+	struct drm_xe_query_uc_fw_version resp;
+
+	if (!query->size) {
+		query->size = sizeof(resp);
+		return 0;
+	}
+	if (XE_IOCTL_DBG(xe, query->size != sizeof(resp)))
+		return -EINVAL;
+	if (copy_from_user(&resp, uptr, sizeof(resp)))
+		return -EFAULT;
+	if (XE_IOCTL_DBG(xe, resp.pad || resp.pad2 || resp.reserved))
+		return -EINVAL;
+
+	switch (resp.uc_type) {
+	case XE_QUERY_UC_TYPE_GUC_SUBMISSION:
+		/* The firmware behind the CT plays the GuC's part. */
+		resp.branch_ver = 0;
+		resp.major_ver = FIELD_GET(XE_EMU_CT_VERSION_MAJOR, xe->info.ct_version);
+		resp.minor_ver = FIELD_GET(XE_EMU_CT_VERSION_MINOR, xe->info.ct_version);
+		resp.patch_ver = FIELD_GET(XE_EMU_CT_VERSION_PATCH, xe->info.ct_version);
+		break;
+	case XE_QUERY_UC_TYPE_HUC:
+		/* No media engines, so no HuC. */
+		return -ENODEV;
+	default:
+		XE_IOCTL_DBG(xe, true);
+		return -EINVAL;
+	}
+
+	return copy_to_user(uptr, &resp, sizeof(resp)) ? -EFAULT : 0;
+}
+
+/* The GT timestamp, read high-low-high so that the halves match. */
+static u64 xe_query_timestamp(struct xe_device *xe)
+{
+	u32 hi, lo, again;
+
+	hi = xe_mmio_read32(xe, XE_EMU_REG_TIMESTAMP_HI);
+	for (;;) {
+		lo = xe_mmio_read32(xe, XE_EMU_REG_TIMESTAMP_LO);
+		again = xe_mmio_read32(xe, XE_EMU_REG_TIMESTAMP_HI);
+		if (again == hi)
+			return (u64)hi << 32 | lo;
+		hi = again;
+	}
+}
+
+static bool xe_query_engine_exists(struct xe_device *xe,
+				   const struct drm_xe_engine_class_instance *eci)
+{
+	unsigned int i;
+
+	if (eci->gt_id)
+		return false;
+	for (i = 0; i < xe->num_hw_engines; i++)
+		if (xe_hw_engine_uapi_class(&xe->hw_engines[i]) == eci->engine_class &&
+		    xe->hw_engines[i].instance == eci->engine_instance)
+			return true;
+	return false;
+}
+
+static int xe_query_engine_cycles(struct xe_device *xe, struct drm_xe_device_query *query)
+{
+	struct drm_xe_query_engine_cycles __user *uptr = u64_to_user_ptr(query->data);
+	struct drm_xe_query_engine_cycles resp;
+	u64 (*cpu_ns)(void);
+	unsigned long flags;
+
+	if (!query->size) {
+		query->size = sizeof(resp);
+		return 0;
+	}
+	if (XE_IOCTL_DBG(xe, query->size != sizeof(resp)))
+		return -EINVAL;
+	if (copy_from_user(&resp, uptr, sizeof(resp)))
+		return -EFAULT;
+	if (XE_IOCTL_DBG(xe, !xe_query_engine_exists(xe, &resp.eci)))
+		return -EINVAL;
+
+	switch (resp.clockid) {
+	case CLOCK_MONOTONIC:
+		cpu_ns = ktime_get_ns;
+		break;
+	case CLOCK_MONOTONIC_RAW:
+		cpu_ns = ktime_get_raw_ns;
+		break;
+	case CLOCK_REALTIME:
+		cpu_ns = ktime_get_real_ns;
+		break;
+	case CLOCK_BOOTTIME:
+		cpu_ns = ktime_get_boottime_ns;
+		break;
+	case CLOCK_TAI:
+		cpu_ns = ktime_get_clocktai_ns;
+		break;
+	default:
+		XE_IOCTL_DBG(xe, true);
+		return -EINVAL;
+	}
+
+	/* Every engine counts the GT's timestamp. */
+	local_irq_save(flags);
+	resp.cpu_timestamp = cpu_ns();
+	resp.engine_cycles = xe_query_timestamp(xe);
+	resp.cpu_delta = cpu_ns() - resp.cpu_timestamp;
+	local_irq_restore(flags);
+	resp.width = 64;
+
+	return copy_to_user(uptr, &resp, sizeof(resp)) ? -EFAULT : 0;
+}
+
 typedef int (*xe_query_fn)(struct xe_device *xe, struct drm_xe_device_query *query);
 
 static const xe_query_fn xe_query_funcs[] = {
@@ -216,6 +388,9 @@ static const xe_query_fn xe_query_funcs[] = {
 	[DRM_XE_DEVICE_QUERY_CONFIG] = xe_query_config,
 	[DRM_XE_DEVICE_QUERY_GT_LIST] = xe_query_gt_list,
 	[DRM_XE_DEVICE_QUERY_HWCONFIG] = xe_query_hwconfig,
+	[DRM_XE_DEVICE_QUERY_GT_TOPOLOGY] = xe_query_gt_topology,
+	[DRM_XE_DEVICE_QUERY_ENGINE_CYCLES] = xe_query_engine_cycles,
+	[DRM_XE_DEVICE_QUERY_UC_FW_VERSION] = xe_query_uc_fw_version,
 };
 
 /**

@@ -12,6 +12,8 @@
 #include <linux/irq.h>
 #include <linux/irq_work.h>
 #include <linux/irqdomain.h>
+#include <linux/math64.h>
+#include <linux/timekeeping.h>
 #include <linux/platform_device.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
@@ -113,6 +115,14 @@
 #define XE_EMU_VA_BITS		48
 /* BCS0 and CCS0-CCS3 */
 #define XE_EMU_ENGINES		(BIT(0) | (GENMASK(3, 0) << XE_EMU_FUSE_CCS_SHIFT))
+/* Interface version of the emulated firmware behind the CT. */
+#define XE_EMU_CT_MAJOR		1
+#define XE_EMU_CT_MINOR		0
+#define XE_EMU_CT_PATCH		0
+/* 20 DSS of 8 SIMD16 EUs, 16 L3 banks. */
+#define XE_EMU_DSS		GENMASK(19, 0)
+#define XE_EMU_EUS		GENMASK(7, 0)
+#define XE_EMU_L3_BANKS		GENMASK(15, 0)
 /* Sleeps longer than this wait on &xe_emu_hw.stop_wq, so teardown cuts them short. */
 #define XE_EMU_SHORT_SLEEP_US	(20 * USEC_PER_MSEC)
 
@@ -242,6 +252,13 @@ static u32 xe_emu_locked_reg_read(struct xe_emu_hw *hw, u32 reg)
 	return val;
 }
 
+/* The GT timestamp: XE_EMU_TIMESTAMP_HZ ticks since reset. */
+static u64 xe_emu_timestamp(struct xe_emu_hw *hw)
+{
+	return mul_u64_u32_div(ktime_get_raw_ns() - hw->reset_ns, XE_EMU_TIMESTAMP_HZ,
+			       NSEC_PER_SEC);
+}
+
 /**
  * xe_emu_reg_read() - serve a register read
  * @hw: the device
@@ -270,6 +287,20 @@ VISIBLE_IF_KUNIT u32 xe_emu_reg_read(struct xe_emu_hw *hw, u32 reg)
 		return XE_EMU_VA_BITS;
 	case XE_EMU_REG_SCRATCH:
 		return READ_ONCE(hw->scratch);
+	case XE_EMU_REG_CT_VERSION:
+		return FIELD_PREP(XE_EMU_CT_VERSION_MAJOR, XE_EMU_CT_MAJOR) |
+		       FIELD_PREP(XE_EMU_CT_VERSION_MINOR, XE_EMU_CT_MINOR) |
+		       FIELD_PREP(XE_EMU_CT_VERSION_PATCH, XE_EMU_CT_PATCH);
+	case XE_EMU_REG_DSS_FUSE:
+		return XE_EMU_DSS;
+	case XE_EMU_REG_EU_FUSE:
+		return XE_EMU_EUS;
+	case XE_EMU_REG_L3_BANK_FUSE:
+		return XE_EMU_L3_BANKS;
+	case XE_EMU_REG_TIMESTAMP_LO:
+		return lower_32_bits(xe_emu_timestamp(hw));
+	case XE_EMU_REG_TIMESTAMP_HI:
+		return upper_32_bits(xe_emu_timestamp(hw));
 	case XE_EMU_REG_IRQ_STATUS:
 	case XE_EMU_REG_IRQ_ENABLE:
 	case XE_EMU_REG_CT_CTL:
@@ -512,6 +543,7 @@ static struct xe_emu_hw *xe_emu_hw_alloc(unsigned int index, u64 vram_size)
 
 	hw->index = index;
 	hw->engine_fuse = XE_EMU_ENGINES;
+	hw->reset_ns = ktime_get_raw_ns();
 	hw->vram_size = vram_size;
 	spin_lock_init(&hw->reg_lock);
 	init_waitqueue_head(&hw->stop_wq);

@@ -71,6 +71,33 @@
 /* Scratch register: holds whatever was last written, for bring-up checks. */
 #define XE_EMU_REG_SCRATCH		0x0020
 
+/*
+ * Version of the firmware interface behind the command transport (the
+ * GuC's role), read-only. The driver reports it as the GuC version.
+ */
+#define XE_EMU_REG_CT_VERSION		0x0024
+#define   XE_EMU_CT_VERSION_MAJOR	GENMASK(23, 16)
+#define   XE_EMU_CT_VERSION_MINOR	GENMASK(15, 8)
+#define   XE_EMU_CT_VERSION_PATCH	GENMASK(7, 0)
+
+/*
+ * Topology fuses, read-only; a set bit is an enabled unit. Dual sub-slices
+ * (DSS, each usable for 3D and compute work), SIMD16 execution units in
+ * every DSS, and L3 cache banks.
+ */
+#define XE_EMU_REG_DSS_FUSE		0x0028
+#define XE_EMU_REG_EU_FUSE		0x002c
+#define XE_EMU_REG_L3_BANK_FUSE		0x0030
+
+/*
+ * GT timestamp counter, read-only: 64 bits counting at
+ * XE_EMU_REG_TIMESTAMP_FREQ from device reset. The two halves are read
+ * separately, so a reader that needs both reads high, low, high and
+ * retries when the high half changed.
+ */
+#define XE_EMU_REG_TIMESTAMP_LO		0x0034
+#define XE_EMU_REG_TIMESTAMP_HI		0x0038
+
 /**
  * DOC: Interrupts
  *

@@ -309,6 +309,8 @@ struct xe_emu_hw {
 	u32 engine_fuse;
 	/** @scratch: value of XE_EMU_REG_SCRATCH, written concurrently */
 	u32 scratch;
+	/** @reset_ns: CLOCK_MONOTONIC_RAW at reset, where the timestamp starts */
+	u64 reset_ns;
 
 	/** @reg_lock: protects the registers below and the CT rings' memory */
 	spinlock_t reg_lock;
