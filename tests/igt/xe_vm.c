@@ -1442,6 +1442,47 @@ TEST_F(xe_vm, userptr_store)
 	xe_ctx_fini(&ctx);
 }
 
+/*
+ * One user page bound in many VMs, and at many addresses of one VM, at
+ * once: every mapping reaches it (the device shares one DMA mapping of
+ * the page among them instead of piling up overlapping ones), and it
+ * stays reachable while the other bindings come and go.
+ */
+#define SHARED_VMS	12
+TEST_F(xe_vm, userptr_shared_page)
+{
+	struct xe_ctx ctx[SHARED_VMS];
+	uint64_t addrs[SHARED_VMS];
+	uint32_t values[SHARED_VMS];
+	unsigned int i;
+	char *mem;
+
+	mem = xe_alloc_pages(SZ_4K);
+	ASSERT_NE(NULL, mem);
+	for (i = 0; i < SHARED_VMS; i++) {
+		ASSERT_EQ(0, xe_ctx_init(self->fd, &ctx[i], 0, 0, DRM_XE_ENGINE_CLASS_COMPUTE, 0));
+		ASSERT_EQ(0, xe_vm_bind_userptr(self->fd, ctx[i].vm, mem, ADDR_A, SZ_4K, 0));
+		ASSERT_EQ(0, xe_vm_bind_userptr(self->fd, ctx[i].vm, mem, ADDR_B, SZ_4K, 0));
+	}
+	for (i = 0; i < SHARED_VMS; i++) {
+		addrs[0] = ADDR_A + 4 * i;
+		addrs[1] = ADDR_B + 0x800 + 4 * i;
+		values[0] = 0x5a0000 + i;
+		values[1] = 0xa50000 + i;
+		ASSERT_EQ(0, xe_ctx_store(&ctx[i], addrs, values, 2));
+		/* Dropping one VM's bindings leaves the others working. */
+		if (i % 2)
+			EXPECT_EQ(0, xe_vm_unbind(self->fd, ctx[i - 1].vm, ADDR_B, SZ_4K));
+	}
+	for (i = 0; i < SHARED_VMS; i++) {
+		EXPECT_EQ(0x5a0000 + i, xe_rd32(mem, 4 * i));
+		EXPECT_EQ(0xa50000 + i, xe_rd32(mem, 0x800 + 4 * i));
+	}
+	for (i = 0; i < SHARED_VMS; i++)
+		xe_ctx_fini(&ctx[i]);
+	xe_free_pages(mem, SZ_4K);
+}
+
 /* One object at two addresses: both reach the same memory. */
 TEST_F(xe_vm, bind_alias)
 {

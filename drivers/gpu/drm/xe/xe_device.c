@@ -18,6 +18,7 @@
 #include "xe_ct.h"
 #include "xe_device.h"
 #include "xe_device_types.h"
+#include "xe_dma_pages.h"
 #include "xe_drv.h"
 #include "xe_exec.h"
 #include "xe_exec_queue.h"
@@ -171,6 +172,9 @@ static int xe_device_init_gt(struct xe_device *xe, struct platform_device *pdev)
 	if (err)
 		return err;
 
+	err = xe_dma_pages_init(xe);
+	if (err)
+		return err;
 	err = xe_submit_init(xe);
 	if (err)
 		return err;

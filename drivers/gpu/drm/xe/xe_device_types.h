@@ -91,6 +91,11 @@ struct xe_device {
 		/** @mem.sys: system-memory manager (XE_PL_TT) */
 		struct xe_ttm_sys_mgr sys;
 	} mem;
+	/**
+	 * @dma_pages: shared DMA mappings of user pages, by page frame
+	 * number (see DMA mappings of user pages)
+	 */
+	struct xarray dma_pages;
 	/** @ct: command transport to the GT */
 	struct xe_ct ct;
 	/** @submit: hardware contexts */

@@ -20,6 +20,7 @@
 #include "xe_bo.h"
 #include "xe_device.h"
 #include "xe_device_types.h"
+#include "xe_dma_pages.h"
 #include "xe_exec_queue.h"
 #include "xe_macros.h"
 #include "xe_pt.h"
@@ -81,11 +82,6 @@
  */
 #define XE_FAULT_BIND_BO	SZ_16M
 #define XE_FAULT_BIND_NULL	SZ_1G
-/*
- * User pages may be mapped by several VMs at once; the device is coherent,
- * so no CPU cache maintenance is needed (and none overlaps).
- */
-#define XE_USERPTR_DMA_ATTRS	DMA_ATTR_SKIP_CPU_SYNC
 
 static struct xe_vma *to_xe_vma(struct drm_gpuva *gpuva)
 {
@@ -150,7 +146,7 @@ static u64 xe_vma_userptr_page(struct xe_pt_backing *backing, u64 offset, u64 *c
 	struct xe_vma_backing *b = container_of(backing, struct xe_vma_backing, base);
 
 	*contig = PAGE_SIZE;
-	return b->vma->userptr.dma[(b->skip + offset) >> PAGE_SHIFT];
+	return b->vma->userptr.pages[(b->skip + offset) >> PAGE_SHIFT].addr;
 }
 
 static u64 xe_vma_null_page(struct xe_pt_backing *backing, u64 offset, u64 *contig)
@@ -276,14 +272,13 @@ static int xe_vma_unbind(struct xe_vma *vma)
 
 /* --- userptr ----------------------------------------------------------------- */
 
-static void xe_userptr_dma_unmap(struct device *dev, const dma_addr_t *dma,
+static void xe_userptr_dma_unmap(struct xe_device *xe, const struct xe_userptr_page *pages,
 				 unsigned long npages)
 {
 	unsigned long i;
 
 	for (i = 0; i < npages; i++) {
-		dma_unmap_page_attrs(dev, dma[i], PAGE_SIZE, DMA_BIDIRECTIONAL,
-				     XE_USERPTR_DMA_ATTRS);
+		xe_dma_page_unmap(xe, pages[i].pfn);
 		if (!((i + 1) % XE_USERPTR_CHUNK_PAGES))
 			cond_resched();
 	}
@@ -295,7 +290,7 @@ static void xe_userptr_unmap_locked(struct xe_vma *vma)
 	if (!vma->userptr.mapped)
 		return;
 
-	xe_userptr_dma_unmap(vma->vm->xe->drm.dev, vma->userptr.dma,
+	xe_userptr_dma_unmap(vma->vm->xe, vma->userptr.pages,
 			     vma->gpuva.va.range >> PAGE_SHIFT);
 	vma->userptr.mapped = false;
 }
@@ -336,11 +331,12 @@ static const struct mmu_interval_notifier_ops xe_userptr_notifier_ops = {
  * CPU address @start, under notifier sequence @seq.
  */
 static int xe_userptr_map_chunk(struct xe_vma *vma, unsigned long seq, unsigned long start,
-				unsigned long n, unsigned long *pfns, dma_addr_t *dma)
+				unsigned long n, unsigned long *pfns,
+				struct xe_userptr_page *pages)
 {
 	struct xe_userptr *uptr = &vma->userptr;
 	struct mm_struct *mm = uptr->notifier.mm;
-	struct device *dev = vma->vm->xe->drm.dev;
+	struct xe_device *xe = vma->vm->xe;
 	struct hmm_range range = {
 		.notifier = &uptr->notifier,
 		.notifier_seq = seq,
@@ -367,11 +363,13 @@ static int xe_userptr_map_chunk(struct xe_vma *vma, unsigned long seq, unsigned 
 		return err;
 
 	for (i = 0; i < n; i++) {
-		dma[i] = dma_map_page_attrs(dev, hmm_pfn_to_page(pfns[i]), 0, PAGE_SIZE,
-					    DMA_BIDIRECTIONAL, XE_USERPTR_DMA_ATTRS);
-		if (dma_mapping_error(dev, dma[i])) {
-			xe_userptr_dma_unmap(dev, dma, i);
-			return -ENOMEM;
+		struct page *page = hmm_pfn_to_page(pfns[i]);
+
+		pages[i].pfn = page_to_pfn(page);
+		err = xe_dma_page_map(xe, page, &pages[i].addr);
+		if (err) {
+			xe_userptr_dma_unmap(xe, pages, i);
+			return err;
 		}
 	}
 	cond_resched();
@@ -389,21 +387,20 @@ static int xe_userptr_get_pages(struct xe_vma *vma)
 {
 	struct xe_userptr *uptr = &vma->userptr;
 	struct mm_struct *mm = uptr->notifier.mm;
-	struct device *dev = vma->vm->xe->drm.dev;
 	unsigned long npages = vma->gpuva.va.range >> PAGE_SHIFT;
 	unsigned long timeout = jiffies + msecs_to_jiffies(XE_USERPTR_RETRY_MS);
 	unsigned long start = vma->gpuva.gem.offset;
 	unsigned long seq, done, n = 0;
+	struct xe_userptr_page *pages;
 	unsigned long *pfns;
-	dma_addr_t *dma;
 	int err;
 
 	if (!mmget_not_zero(mm))
 		return -EFAULT;
 
 	pfns = kmalloc_array(XE_USERPTR_CHUNK_PAGES, sizeof(*pfns), GFP_KERNEL);
-	dma = kvmalloc_array(npages, sizeof(*dma), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
-	if (!pfns || !dma) {
+	pages = kvmalloc_array(npages, sizeof(*pages), GFP_KERNEL_ACCOUNT | __GFP_NOWARN);
+	if (!pfns || !pages) {
 		err = -ENOMEM;
 		goto out;
 	}
@@ -413,24 +410,24 @@ static int xe_userptr_get_pages(struct xe_vma *vma)
 		for (done = 0, err = 0; !err && done < npages; done += n) {
 			n = min_t(unsigned long, npages - done, XE_USERPTR_CHUNK_PAGES);
 			err = xe_userptr_map_chunk(vma, seq, start + (done << PAGE_SHIFT), n,
-						   pfns, dma + done);
+						   pfns, pages + done);
 		}
 		if (!err)
 			break;
 		/* The chunk that failed mapped nothing. */
-		xe_userptr_dma_unmap(dev, dma, done - n);
+		xe_userptr_dma_unmap(vma->vm->xe, pages, done - n);
 		if (err != -EBUSY || time_after(jiffies, timeout))
 			goto out;
 	}
 
 	mutex_lock(&vma->vm->pt_lock);
 	xe_userptr_unmap_locked(vma);
-	swap(uptr->dma, dma);
+	swap(uptr->pages, pages);
 	uptr->notifier_seq = seq;
 	uptr->mapped = true;
 	mutex_unlock(&vma->vm->pt_lock);
 out:
-	kvfree(dma);
+	kvfree(pages);
 	kfree(pfns);
 	mmput(mm);
 	return err;
@@ -528,7 +525,7 @@ static void xe_vma_destroy(struct xe_vma *vma)
 		mutex_lock(&vma->vm->pt_lock);
 		xe_userptr_unmap_locked(vma);
 		mutex_unlock(&vma->vm->pt_lock);
-		kvfree(vma->userptr.dma);
+		kvfree(vma->userptr.pages);
 	}
 	kfree(vma);
 }

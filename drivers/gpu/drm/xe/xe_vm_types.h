@@ -61,6 +61,16 @@ struct xe_vm {
 #define XE_VMA_USERPTR		BIT(2)
 
 /**
+ * struct xe_userptr_page - one page of a userptr, as the device reaches it
+ */
+struct xe_userptr_page {
+	/** @pfn: the page, the key of its shared DMA mapping */
+	unsigned long pfn;
+	/** @addr: its bus address */
+	dma_addr_t addr;
+};
+
+/**
  * struct xe_userptr - the user memory behind a userptr VMA
  *
  * Pages are found with hmm_range_fault() and never pinned; the notifier
@@ -72,11 +82,11 @@ struct xe_userptr {
 	/** @notifier_seq: sequence the current pages were found under */
 	unsigned long notifier_seq;
 	/**
-	 * @dma: bus address of each page while mapped, under pt_lock;
-	 * allocated when pages are first needed, not at bind time
+	 * @pages: each page and its bus address while mapped, under
+	 * pt_lock; allocated when pages are first needed, not at bind time
 	 */
-	dma_addr_t *dma;
-	/** @mapped: @dma holds mappings, protected by &xe_vm.pt_lock */
+	struct xe_userptr_page *pages;
+	/** @mapped: @pages holds mappings, protected by &xe_vm.pt_lock */
 	bool mapped;
 	/**
 	 * @registered: @notifier is in the mm's interval tree; until then the
