@@ -25,13 +25,14 @@ KMAKE = $(MAKE) -C $(KSRC) O=$(OUT)/$(1) ARCH=x86_64 CC="ccache gcc" \
 	HOSTCC="ccache gcc" -j$(JOBS)
 
 UAPI_TESTS := $(patsubst %.c,%,$(notdir $(wildcard tests/igt/xe_*.c)))
+FUZZERS := $(patsubst %.c,%,$(notdir $(wildcard tests/fuzz/xe_*.c)))
 TOOLS := xe-query
 BENCHES := $(patsubst %.c,%,$(notdir $(wildcard bench/xe_*.c)))
 USER_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-I$(OUT)/$(1)/usr/include -I$(KSRC)/tools/testing/selftests \
 	-Itests/igt/lib -pthread
 
-.PHONY: all run test deps source graft bench clean distclean check FORCE
+.PHONY: all run test fuzz deps source graft bench clean distclean check FORCE
 
 all: kernel-release
 
@@ -79,6 +80,10 @@ user-%: kernel-% FORCE
 		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$t tests/igt/$$t.c \
 			tests/igt/lib/*.c; \
 	done
+	@set -e; for t in $(FUZZERS); do \
+		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$t tests/fuzz/$$t.c \
+			tests/igt/lib/*.c; \
+	done
 	@set -e; for t in $(TOOLS); do \
 		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/user/$$t tools/$$t.c; \
 	done
@@ -95,6 +100,20 @@ run: user-release
 
 test: user-debug
 	python3 tests/run-tests --kernel $(OUT)/debug --results $(OUT)/debug/results
+
+# A long fuzzing run with a random seed (printed; see README.md), in the debug
+# VM, with the test runner's splat detection.  FUZZ_ARGS adds options.
+FUZZ_SECONDS ?= 1800
+FUZZ_ARGS ?=
+FUZZ_RESULTS = $(OUT)/debug/fuzz-results
+
+fuzz: user-debug
+	@rc=0; XE_FUZZ_ARGS="--seed random --seconds $(FUZZ_SECONDS) $(FUZZ_ARGS)" \
+		python3 tests/run-tests --kernel $(OUT)/debug --results $(FUZZ_RESULTS) \
+		--only xe_fuzz --timeout $$(($(FUZZ_SECONDS) + 600)) || rc=$$?; \
+	grep -h -e '^# seed' -e '^# calls' $(FUZZ_RESULTS)/xe_fuzz/xe_fuzz.tap 2>/dev/null; \
+	echo "fuzz report: $(FUZZ_RESULTS)/xe_fuzz/xe_fuzz.tap"; \
+	exit $$rc
 
 # Performance, measured in one run of the release kernel; see bench/.
 bench: user-release

@@ -2463,4 +2463,65 @@ TEST_F_TIMEOUT(xe_lifecycle, job_timeout, 120)
 	expect_new_process_works(_metadata);
 }
 
+/* --- DRM core ioctls through our file ---------------------------------------------- */
+
+/*
+ * Syncobj ioctls with handle counts no allocation could serve fail with
+ * ENOMEM and no kernel warning (the core would size its arrays by them);
+ * sane counts keep working.
+ */
+TEST_F(xe_lifecycle, syncobj_huge_counts)
+{
+	static const uint32_t counts[] = { 1u << 20, 0x7fffffff, 0xffffffff };
+	uint32_t handle = syncobj_create(self->fd, DRM_SYNCOBJ_CREATE_SIGNALED);
+	uint64_t point = 0;
+	unsigned int i;
+
+	ASSERT_NE(0u, handle);
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++) {
+		struct drm_syncobj_wait wait = {
+			.handles = to_user_pointer(&handle),
+			.count_handles = counts[i],
+		};
+		struct drm_syncobj_timeline_wait twait = {
+			.handles = to_user_pointer(&handle),
+			.points = to_user_pointer(&point),
+			.count_handles = counts[i],
+		};
+		struct drm_syncobj_array array = {
+			.handles = to_user_pointer(&handle),
+			.count_handles = counts[i],
+		};
+		struct drm_syncobj_timeline_array tarray = {
+			.handles = to_user_pointer(&handle),
+			.points = to_user_pointer(&point),
+			.count_handles = counts[i],
+		};
+
+		EXPECT_EQ(-ENOMEM, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_WAIT, &wait));
+		EXPECT_EQ(-ENOMEM, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT, &twait));
+		EXPECT_EQ(-ENOMEM, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_RESET, &array));
+		EXPECT_EQ(-ENOMEM, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_SIGNAL, &array));
+		EXPECT_EQ(-ENOMEM, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL,
+					      &tarray));
+		EXPECT_EQ(-ENOMEM, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_QUERY, &tarray));
+	}
+
+	/* One handle: the calls reach the core and work. */
+	{
+		struct drm_syncobj_array array = {
+			.handles = to_user_pointer(&handle),
+			.count_handles = 1,
+		};
+		struct drm_syncobj_wait wait = {
+			.handles = to_user_pointer(&handle),
+			.count_handles = 1,
+		};
+
+		EXPECT_EQ(0, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_RESET, &array));
+		EXPECT_EQ(0, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_SIGNAL, &array));
+		EXPECT_EQ(0, __xe_ioctl(self->fd, DRM_IOCTL_SYNCOBJ_WAIT, &wait));
+	}
+}
+
 TEST_HARNESS_MAIN

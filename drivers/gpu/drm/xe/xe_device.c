@@ -5,6 +5,8 @@
 
 #include <linux/bitfield.h>
 #include <linux/platform_device.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -97,7 +99,62 @@ static void xe_file_close(struct drm_device *dev, struct drm_file *file)
 	kfree(xef);
 }
 
-DEFINE_DRM_GEM_FOPS(xe_driver_fops);
+/*
+ * The DRM core's syncobj ioctls size kernel arrays by the caller's handle
+ * count without bounding it, and an allocation past what kmalloc can give
+ * warns before it fails. Counts that no allocation could serve (the
+ * largest per-handle entry is under 128 bytes) fail here first, quietly,
+ * with the errno the core returns for a failed allocation. A thread that
+ * rewrites the count between this check and the core's copy of the
+ * arguments still reaches the core's warning: the bound belongs in the
+ * core.
+ */
+#define XE_SYNCOBJ_MAX_HANDLES	(KMALLOC_MAX_SIZE / 128)
+
+static long xe_drm_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
+{
+	void __user *uarg = (void __user *)arg;
+	size_t offset;
+	u32 count;
+
+	switch (cmd) {
+	case DRM_IOCTL_SYNCOBJ_WAIT:
+		offset = offsetof(struct drm_syncobj_wait, count_handles);
+		break;
+	case DRM_IOCTL_SYNCOBJ_TIMELINE_WAIT:
+		offset = offsetof(struct drm_syncobj_timeline_wait, count_handles);
+		break;
+	case DRM_IOCTL_SYNCOBJ_RESET:
+	case DRM_IOCTL_SYNCOBJ_SIGNAL:
+		offset = offsetof(struct drm_syncobj_array, count_handles);
+		break;
+	case DRM_IOCTL_SYNCOBJ_TIMELINE_SIGNAL:
+	case DRM_IOCTL_SYNCOBJ_QUERY:
+		offset = offsetof(struct drm_syncobj_timeline_array, count_handles);
+		break;
+	default:
+		return drm_ioctl(file, cmd, arg);
+	}
+
+	if (copy_from_user(&count, uarg + offset, sizeof(count)))
+		return -EFAULT;
+	if (count > XE_SYNCOBJ_MAX_HANDLES)
+		return -ENOMEM;
+	return drm_ioctl(file, cmd, arg);
+}
+
+static const struct file_operations xe_driver_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = xe_drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.mmap = drm_gem_mmap,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+};
 
 static const struct drm_driver xe_drm_driver = {
 	.driver_features = DRIVER_GEM | DRIVER_RENDER | DRIVER_SYNCOBJ |
