@@ -32,7 +32,8 @@ USER_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-I$(OUT)/$(1)/usr/include -I$(KSRC)/tools/testing/selftests \
 	-Itests/igt/lib -pthread
 
-.PHONY: all run test fuzz deps source graft bench clean distclean check FORCE
+.PHONY: all run test fuzz deps igt-deps igt-build igt igt-full source graft bench clean \
+	distclean check FORCE
 
 all: kernel-release
 
@@ -42,6 +43,11 @@ deps: $(BUILD)/.deps
 $(BUILD)/.deps: tools/install-deps
 	@mkdir -p $(BUILD)
 	tools/install-deps
+	@touch $@
+
+igt-deps: $(BUILD)/.igt-deps
+$(BUILD)/.igt-deps: tools/install-igt-deps | $(BUILD)/.deps
+	tools/install-igt-deps
 	@touch $@
 
 source: $(KSRC)/.unpacked
@@ -92,14 +98,28 @@ user-%: kernel-% FORCE
 		gcc $(call USER_CFLAGS,$*) -o $(OUT)/$*/bench/$$b bench/$$b.c; \
 	done
 
+# Upstream IGT's xe tests, from IGT_SRC (default: the snapshot next to the
+# repository), built out of tree into build/igt/; see tools/build-igt.
+igt-build: igt-deps
+	tools/build-igt
+
 # --- the two commands --------------------------------------------------------
 
 run: user-release
 	tools/vm-run --kernel $(OUT)/release --log $(OUT)/release/run.log -- \
 		$(OUT)/release/user/xe-query
 
-test: user-debug
+test: user-debug igt-build
 	python3 tests/run-tests --kernel $(OUT)/debug --results $(OUT)/debug/results
+
+# Only the upstream IGT suites; igt-full adds the subtests the list marks slow.
+igt: user-debug igt-build
+	python3 tests/run-tests --kernel $(OUT)/debug --results $(OUT)/debug/igt-results \
+		--only 'igt:*'
+
+igt-full: user-debug igt-build
+	python3 tests/run-tests --kernel $(OUT)/debug --results $(OUT)/debug/igt-results \
+		--only 'igt:*' --igt-full --igt-timeout 7200
 
 # A long fuzzing run with a random seed (printed; see README.md), in the debug
 # VM, with the test runner's splat detection.  FUZZ_ARGS adds options.

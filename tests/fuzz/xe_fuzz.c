@@ -44,6 +44,7 @@
  * --procs 1 --threads 1 --seed N reproduces most closely.
  */
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -3264,6 +3265,33 @@ static void problem(const char *fmt, ...)
 
 static bool killed_by_us[MAX_PROCS];
 
+/* Where each thread of a process that would not end waits in the kernel. */
+static void show_stuck(pid_t pid)
+{
+	char path[320], wchan[128];
+	struct dirent *de;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", pid);
+	dir = opendir(path);
+	if (!dir)
+		return;
+	while ((de = readdir(dir))) {
+		FILE *file;
+
+		if (de->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/wchan", pid, de->d_name);
+		file = fopen(path, "re");
+		if (!file)
+			continue;
+		if (fgets(wchan, sizeof(wchan), file))
+			printf("# pid %d thread %s waits in %s\n", pid, de->d_name, wchan);
+		fclose(file);
+	}
+	closedir(dir);
+}
+
 static void start_worker(unsigned int slot)
 {
 	struct worker_slot *w = &st->workers[slot];
@@ -3401,15 +3429,22 @@ static void supervise(int64_t t0)
 	}
 	request_stop();
 
-	/* A never-ending job may hold a worker for up to a job timeout. */
+	/*
+	 * A never-ending job may hold a worker for up to a job timeout, and
+	 * tearing down a worker's VMs, queues and userptrs at exit takes
+	 * seconds in a debug guest.
+	 */
 	grace = (int64_t)(opt.job_timeout_ms > 0 ? opt.job_timeout_ms : 10000) * NSEC_PER_MSEC +
-		5 * NSEC_PER_SEC;
+		20 * NSEC_PER_SEC;
 	if (!reap_all(now_ns() + grace))
 		return;
 	for (i = 0; i < opt.procs; i++) {
 		if (st->workers[i].pid) {
-			problem("worker %u (pid %d) still running %.0f s after the end, killed",
-				i, st->workers[i].pid, grace / 1e9);
+			show_stuck(st->workers[i].pid);
+			problem("worker %u (pid %d) still running %.0f s after the end "
+				"(%d threads in ioctls, last %s), killed", i, st->workers[i].pid,
+				grace / 1e9, st->workers[i].in_ioctl,
+				ioc_name[st->workers[i].cur_ioc]);
 			killed_by_us[i] = true;
 			kill(st->workers[i].pid, SIGKILL);
 		}
@@ -3493,7 +3528,14 @@ static bool report(int64_t t0)
 		printf("# ... %u problems in all\n", sup.total);
 
 	ok = !st->unexpected && !sup.total;
-	printf("%s 1 fuzz\n", ok ? "ok" : "not ok");
+	/* The first reason on the result line, where a short report shows it. */
+	if (sup.n)
+		printf("not ok 1 fuzz # %s\n", sup.text[0]);
+	else if (nbad)
+		printf("not ok 1 fuzz # %s returned undocumented errno %d\n",
+		       ioc_name[st->bad[0].ioc], st->bad[0].err);
+	else
+		printf("%s 1 fuzz\n", ok ? "ok" : "not ok");
 	fflush(stdout);
 	return ok;
 }
