@@ -170,6 +170,8 @@ TEST_F(xe_exec_queue, create_invalid_fields)
 	for (bit = 0; bit < 32; bit++) {
 		c = good_create(self);
 		c.flags = 1u << bit;
+		if (c.flags == DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT)
+			continue;
 		EXPECT_EQ(-EINVAL, create_and_destroy(self->fd, c)) {
 			TH_LOG("flag bit %u", bit);
 		}
@@ -210,6 +212,37 @@ TEST_F(xe_exec_queue, create_invalid_fields)
 	EXPECT_EQ(-EFAULT, create_and_destroy(self->fd, c));
 
 	EXPECT_EQ(0, create_and_destroy(self->fd, good_create(self)));
+}
+
+/*
+ * The low-latency hint is advertised in the config query and accepted on
+ * every kind of queue, alone or with unknown bits (which still fail).
+ */
+TEST_F(xe_exec_queue, low_latency_hint)
+{
+	struct drm_xe_engine_class_instance bind = {
+		.engine_class = DRM_XE_ENGINE_CLASS_VM_BIND,
+	};
+	struct drm_xe_query_config *config = xe_get_config(self->fd);
+	struct drm_xe_exec_queue_create c;
+
+	ASSERT_NE(NULL, config);
+	EXPECT_NE(0u, config->info[DRM_XE_QUERY_CONFIG_FLAGS] &
+		  DRM_XE_QUERY_CONFIG_FLAG_HAS_LOW_LATENCY);
+	free(config);
+
+	c = good_create(self);
+	c.flags = DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT;
+	EXPECT_EQ(0, create_and_destroy(self->fd, c));
+
+	c = good_create(self);
+	c.flags = DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT;
+	c.instances = to_user_pointer(&bind);
+	EXPECT_EQ(0, create_and_destroy(self->fd, c));
+
+	c = good_create(self);
+	c.flags = DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT | (1u << 1);
+	EXPECT_EQ(-EINVAL, create_and_destroy(self->fd, c));
 }
 
 /* Placements must name engines that exist, of one class, on GT 0. */

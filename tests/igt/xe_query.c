@@ -551,6 +551,7 @@ TEST_F(xe_query, config)
 
 	flags = config->info[DRM_XE_QUERY_CONFIG_FLAGS];
 	EXPECT_NE(0u, flags & DRM_XE_QUERY_CONFIG_FLAG_HAS_VRAM);
+	EXPECT_NE(0u, flags & DRM_XE_QUERY_CONFIG_FLAG_HAS_LOW_LATENCY);
 	EXPECT_EQ(0u, flags & DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR);
 	EXPECT_EQ(0u, flags & ~known_flags);
 

@@ -335,8 +335,8 @@ struct drm_xe_query_mem_regions {
  *
  *    - %DRM_XE_QUERY_CONFIG_FLAG_HAS_VRAM - the device has VRAM
  *      that buffer objects can be placed in
- *    - %DRM_XE_QUERY_CONFIG_FLAG_HAS_LOW_LATENCY - the device supports
- *      the low latency frequency hint
+ *    - %DRM_XE_QUERY_CONFIG_FLAG_HAS_LOW_LATENCY - exec queues may be
+ *      created with %DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT
  *    - %DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR - VM binds with
  *      %DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR are supported
  *  - %DRM_XE_QUERY_CONFIG_MIN_ALIGNMENT - smallest alignment, in bytes,
@@ -1047,8 +1047,16 @@ struct drm_xe_exec_queue_create {
 	/** @vm_id: VM the queue's work runs in. */
 	__u32 vm_id;
 
-	/** @flags: No flags are defined yet, MBZ. */
+	/**
+	 * @flags: Bit set of DRM_XE_EXEC_QUEUE_* values:
+	 *
+	 *  - %DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT - the queue's work is
+	 *    latency sensitive: the device should run its engines at a
+	 *    speed that favours quick completion over power. Accepted when
+	 *    %DRM_XE_QUERY_CONFIG_FLAG_HAS_LOW_LATENCY is reported.
+	 */
 	__u32 flags;
+#define DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT	(1 << 0)
 
 	/** @exec_queue_id: Output: id of the new queue. */
 	__u32 exec_queue_id;

@@ -32,6 +32,10 @@
  * out, or when its VM goes away under it; EXEC then fails with
  * -ECANCELED, WAIT_USER_FENCE naming it returns -EIO, and
  * GET_PROPERTY(BAN) reads 1. Destroying a queue stops jobs still running.
+ *
+ * The low-latency hint is accepted and remembered, and changes nothing:
+ * the emulated GT has no frequency to raise, every engine always runs as
+ * fast as the CPU executing it, which is what the hint asks for.
  */
 
 #define XE_EXEC_QUEUE_PRIORITY_NORMAL	1
@@ -203,16 +207,19 @@ int xe_exec_queue_create_ioctl(struct drm_device *dev, void *data, struct drm_fi
 	struct xe_hw_engine *hwe = NULL;
 	struct xe_exec_queue *q;
 	struct xe_vm *vm = NULL;
-	u32 id, len;
+	u32 id, len, flags = 0;
 	int err;
 
-	if (XE_IOCTL_DBG(xe, args->flags) ||
+	if (XE_IOCTL_DBG(xe, args->flags & ~DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT) ||
 	    XE_IOCTL_DBG(xe, args->reserved[0] || args->reserved[1]) ||
 	    XE_IOCTL_DBG(xe, args->exec_queue_id) ||
 	    XE_IOCTL_DBG(xe, args->width != 1) ||
 	    XE_IOCTL_DBG(xe, !args->num_placements ||
 			 args->num_placements > XE_EXEC_QUEUE_MAX_PLACEMENTS))
 		return -EINVAL;
+
+	if (args->flags & DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT)
+		flags |= XE_EXEC_QUEUE_LOW_LATENCY;
 
 	len = args->num_placements;
 	if (copy_from_user(eci, u64_to_user_ptr(args->instances), len * sizeof(eci[0])))
@@ -222,7 +229,7 @@ int xe_exec_queue_create_ioctl(struct drm_device *dev, void *data, struct drm_fi
 		if (XE_IOCTL_DBG(xe, len != 1 || eci[0].engine_instance) ||
 		    XE_IOCTL_DBG(xe, eci[0].gt_id || eci[0].pad))
 			return -EINVAL;
-		q = xe_exec_queue_alloc(xe, XE_EXEC_QUEUE_BIND);
+		q = xe_exec_queue_alloc(xe, flags | XE_EXEC_QUEUE_BIND);
 		if (!q)
 			return -ENOMEM;
 	} else {
@@ -232,7 +239,7 @@ int xe_exec_queue_create_ioctl(struct drm_device *dev, void *data, struct drm_fi
 		vm = xe_vm_lookup(xef, args->vm_id);
 		if (XE_IOCTL_DBG(xe, !vm))
 			return -ENOENT;
-		q = xe_exec_queue_alloc(xe, 0);
+		q = xe_exec_queue_alloc(xe, flags);
 		if (!q) {
 			xe_vm_put(vm);
 			return -ENOMEM;

@@ -41,6 +41,8 @@ struct xe_sched_slot {
 #define XE_EXEC_QUEUE_BIND		BIT(0)
 /* A kernel queue with physical addressing (migration). */
 #define XE_EXEC_QUEUE_PHYSICAL		BIT(1)
+/* Userspace asked for DRM_XE_EXEC_QUEUE_LOW_LATENCY_HINT. */
+#define XE_EXEC_QUEUE_LOW_LATENCY	BIT(2)
 
 /**
  * struct xe_exec_queue - a queue of jobs for one engine and one VM
