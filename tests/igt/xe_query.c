@@ -36,6 +36,7 @@ static const uint32_t answered[] = {
 	DRM_XE_DEVICE_QUERY_GT_TOPOLOGY,
 	DRM_XE_DEVICE_QUERY_ENGINE_CYCLES,
 	DRM_XE_DEVICE_QUERY_UC_FW_VERSION,
+	DRM_XE_DEVICE_QUERY_OA_UNITS,
 };
 
 /* Queries with a non-empty reply. */
@@ -45,6 +46,7 @@ static const uint32_t with_data[] = {
 	DRM_XE_DEVICE_QUERY_CONFIG,
 	DRM_XE_DEVICE_QUERY_GT_LIST,
 	DRM_XE_DEVICE_QUERY_GT_TOPOLOGY,
+	DRM_XE_DEVICE_QUERY_OA_UNITS,
 };
 
 static int query(int fd, uint32_t id, uint32_t size, void *data)
@@ -262,7 +264,6 @@ TEST_F(xe_query, unsupported_query)
 		uint32_t id;
 		uint32_t size;
 	} ids[] = {
-		{ DRM_XE_DEVICE_QUERY_OA_UNITS, 4096 },
 		{ DRM_XE_DEVICE_QUERY_PXP_STATUS, 4096 },
 	};
 	static char buf[4096];
@@ -377,6 +378,19 @@ TEST_F(xe_query, bad_pointer)
 		EXPECT_EQ(-EFAULT, query(self->fd, with_data[i], need, map + len - need + 1));
 		EXPECT_EQ(0, munmap(map, len));
 	}
+}
+
+/* The device has no OA unit: the reply is the header alone, zeroed. */
+TEST_F(xe_query, oa_units)
+{
+	struct drm_xe_query_oa_units oa;
+	uint32_t size;
+
+	ASSERT_EQ(0, __xe_query_size(self->fd, DRM_XE_DEVICE_QUERY_OA_UNITS, &size));
+	ASSERT_EQ(sizeof(oa), size);
+	memset(&oa, POISON, sizeof(oa));
+	ASSERT_EQ(0, query(self->fd, DRM_XE_DEVICE_QUERY_OA_UNITS, size, &oa));
+	EXPECT_TRUE(all_zero(&oa, sizeof(oa)));
 }
 
 TEST_F(xe_query, engines)

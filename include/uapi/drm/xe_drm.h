@@ -543,6 +543,63 @@ struct drm_xe_query_uc_fw_version {
 };
 
 /**
+ * struct drm_xe_oa_unit - one performance observation (OA) unit
+ *
+ * Layout of the records of struct drm_xe_query_oa_units. Each record is
+ * followed directly by the next one, so a record takes
+ * sizeof(struct drm_xe_oa_unit) + @num_engines * sizeof(@eci[0]) bytes.
+ */
+struct drm_xe_oa_unit {
+	/** @extensions: Extension list, none defined; returned as zero. */
+	__u64 extensions;
+
+	/** @oa_unit_id: Id of the unit, used to open a stream on it. */
+	__u32 oa_unit_id;
+
+	/** @oa_unit_type: Kind of unit (render/compute or media). */
+	__u32 oa_unit_type;
+
+	/** @capabilities: Bit set of the stream features the unit offers. */
+	__u64 capabilities;
+
+	/** @oa_timestamp_freq: Frequency of the unit's timestamps, in Hz. */
+	__u64 oa_timestamp_freq;
+
+	/** @reserved: Reserved for future use, returned as zero. */
+	__u64 reserved[4];
+
+	/** @num_engines: Number of entries of @eci. */
+	__u64 num_engines;
+
+	/** @eci: The engines whose work the unit observes. */
+	struct drm_xe_engine_class_instance eci[];
+};
+
+/**
+ * struct drm_xe_query_oa_units - reply of %DRM_XE_DEVICE_QUERY_OA_UNITS
+ *
+ * A header followed by @num_oa_units records of struct drm_xe_oa_unit,
+ * which vary in length. The virtual device has no OA unit: its reply is
+ * the header alone, with @num_oa_units zero.
+ */
+struct drm_xe_query_oa_units {
+	/** @extensions: Extension list, none defined; returned as zero. */
+	__u64 extensions;
+
+	/** @num_oa_units: Number of records that follow. */
+	__u32 num_oa_units;
+
+	/** @pad: Padding, returned as zero. */
+	__u32 pad;
+
+	/**
+	 * @oa_units: The records, struct drm_xe_oa_unit each; declared as
+	 * 64-bit words because they have a flexible array of their own.
+	 */
+	__u64 oa_units[];
+};
+
+/**
  * struct drm_xe_device_query - argument of &DRM_IOCTL_XE_DEVICE_QUERY
  *
  * Asks the driver for one piece of information about the device, chosen
@@ -570,7 +627,8 @@ struct drm_xe_query_uc_fw_version {
  *  - %DRM_XE_DEVICE_QUERY_UC_FW_VERSION - struct
  *    drm_xe_query_uc_fw_version; -ENODEV for a firmware the device
  *    does not run (the HuC: there are no media engines)
- *  - %DRM_XE_DEVICE_QUERY_OA_UNITS - performance unit list; not answered
+ *  - %DRM_XE_DEVICE_QUERY_OA_UNITS - struct drm_xe_query_oa_units;
+ *    always empty, the device has no OA unit
  *  - %DRM_XE_DEVICE_QUERY_PXP_STATUS - protected content status; not
  *    answered
  *  - %DRM_XE_DEVICE_QUERY_EU_STALL - EU stall sampling properties; not

@@ -381,6 +381,22 @@ static int xe_query_engine_cycles(struct xe_device *xe, struct drm_xe_device_que
 	return copy_to_user(uptr, &resp, sizeof(resp)) ? -EFAULT : 0;
 }
 
+/*
+ * The emulated GT has no observation (OA) unit, so the list is empty; the
+ * reply's size still follows the usual two-call protocol, as upstream's
+ * does for a device without OA.
+ */
+static int xe_query_oa_units(struct xe_device *xe, struct drm_xe_device_query *query)
+{
+	struct drm_xe_query_oa_units reply = {};
+
+	if (!query->size) {
+		query->size = sizeof(reply);
+		return 0;
+	}
+	return xe_query_reply(xe, query, &reply, sizeof(reply));
+}
+
 typedef int (*xe_query_fn)(struct xe_device *xe, struct drm_xe_device_query *query);
 
 static const xe_query_fn xe_query_funcs[] = {
@@ -392,6 +408,7 @@ static const xe_query_fn xe_query_funcs[] = {
 	[DRM_XE_DEVICE_QUERY_GT_TOPOLOGY] = xe_query_gt_topology,
 	[DRM_XE_DEVICE_QUERY_ENGINE_CYCLES] = xe_query_engine_cycles,
 	[DRM_XE_DEVICE_QUERY_UC_FW_VERSION] = xe_query_uc_fw_version,
+	[DRM_XE_DEVICE_QUERY_OA_UNITS] = xe_query_oa_units,
 };
 
 /**
