@@ -161,6 +161,73 @@ TEST_F(xe_exec_queue, create_many)
 	}
 }
 
+/*
+ * The GT has 65535 context ids, as many as the GuC: well over a thousand
+ * hardware queues can exist at once, and the last one created still runs.
+ */
+TEST_F_TIMEOUT(xe_exec_queue, create_beyond_1023, 300)
+{
+	const unsigned int n = 1100;
+	uint32_t *ids = calloc(n, sizeof(*ids));
+	struct xe_ctx ctx;
+	unsigned int i;
+
+	ASSERT_NE(NULL, ids);
+	for (i = 0; i < n; i++) {
+		ids[i] = xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COMPUTE,
+					      i % 4);
+		ASSERT_NE(0u, ids[i]) {
+			TH_LOG("queue %u: %s", i, strerror(errno));
+		}
+	}
+	ASSERT_EQ(0, xe_ctx_init(self->fd, &ctx, self->vm, 0, DRM_XE_ENGINE_CLASS_COMPUTE, 0));
+	xe_emit_bb_end(xe_ctx_cs(&ctx, 0));
+	EXPECT_EQ(0, xe_ctx_run(&ctx));
+	xe_ctx_fini(&ctx);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0, xe_exec_queue_destroy(self->fd, ids[i]));
+	}
+	free(ids);
+}
+
+/*
+ * A file holds at most 8192 queues, bind queues included; one more fails
+ * with ENOSPC, whatever its kind, until one is destroyed.
+ */
+TEST_F_TIMEOUT(xe_exec_queue, per_file_limit, 120)
+{
+	const unsigned int limit = 8192;
+	uint32_t *ids = calloc(limit, sizeof(*ids));
+	unsigned int i;
+	int other;
+
+	ASSERT_NE(NULL, ids);
+	for (i = 0; i < limit; i++) {
+		ids[i] = xe_bind_queue_create(self->fd);
+		ASSERT_NE(0u, ids[i]) {
+			TH_LOG("queue %u: %s", i, strerror(errno));
+		}
+	}
+	EXPECT_EQ(0u, xe_bind_queue_create(self->fd));
+	EXPECT_EQ(ENOSPC, errno);
+	EXPECT_EQ(0u, xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0));
+	EXPECT_EQ(ENOSPC, errno);
+
+	/* A file of its own is not limited by this one's queues. */
+	other = drm_open_driver_xe();
+	ASSERT_GE(other, 0);
+	EXPECT_NE(0u, xe_bind_queue_create(other));
+	close(other);
+
+	EXPECT_EQ(0, xe_exec_queue_destroy(self->fd, ids[limit / 2]));
+	ids[limit / 2] = xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0);
+	EXPECT_NE(0u, ids[limit / 2]);
+	for (i = 0; i < limit; i++) {
+		EXPECT_EQ(0, xe_exec_queue_destroy(self->fd, ids[i]));
+	}
+	free(ids);
+}
+
 TEST_F(xe_exec_queue, create_invalid_fields)
 {
 	struct drm_xe_exec_queue_create c;

@@ -33,6 +33,12 @@
  * -ECANCELED, WAIT_USER_FENCE naming it returns -EIO, and
  * GET_PROPERTY(BAN) reads 1. Destroying a queue stops jobs still running.
  *
+ * Each queue with an engine behind it holds one of the GT's 65535 context
+ * ids and about 20 KiB of ring and descriptor besides its scheduler. So
+ * that one file cannot take all of them, a file has at most
+ * %XE_EXEC_QUEUE_MAX_PER_FILE queues; more fail with -ENOSPC, as do new
+ * queues once the GT's ids are all in use.
+ *
  * The low-latency hint is accepted and remembered, and changes nothing:
  * the emulated GT has no frequency to raise, every engine always runs as
  * fast as the CPU executing it, which is what the hint asks for.
@@ -41,6 +47,8 @@
 #define XE_EXEC_QUEUE_PRIORITY_NORMAL	1
 #define XE_EXEC_QUEUE_PRIORITY_HIGH	2
 #define XE_EXEC_QUEUE_MAX_PLACEMENTS	XE_MAX_HW_ENGINES
+/* Queue ids of one file, bind queues included: twice what IGT asks for. */
+#define XE_EXEC_QUEUE_MAX_PER_FILE	8192
 
 /**
  * xe_exec_queue_destroy() - free a queue once the last reference is gone
@@ -168,7 +176,7 @@ xe_exec_queue_pick_engine(struct xe_device *xe, const struct drm_xe_engine_class
 
 static struct xe_exec_queue *xe_exec_queue_alloc(struct xe_device *xe, u32 flags)
 {
-	struct xe_exec_queue *q = kzalloc(sizeof(*q), GFP_KERNEL);
+	struct xe_exec_queue *q = kzalloc(sizeof(*q), GFP_KERNEL_ACCOUNT);
 
 	if (!q)
 		return NULL;
@@ -196,7 +204,8 @@ static struct xe_exec_queue *xe_exec_queue_alloc(struct xe_device *xe, u32 flags
  * -EINVAL for malformed arguments or an engine the device does not have;
  * -ENOENT for an unknown VM; -EFAULT for unreadable placements or
  * extensions; -EPERM for a high priority without CAP_SYS_NICE; -ENOSPC
- * when the GT has no free context; -ENOMEM.
+ * when the file already has %XE_EXEC_QUEUE_MAX_PER_FILE queues or the GT
+ * has no free context; -ENOMEM.
  */
 int xe_exec_queue_create_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 {
@@ -229,9 +238,7 @@ int xe_exec_queue_create_ioctl(struct drm_device *dev, void *data, struct drm_fi
 		if (XE_IOCTL_DBG(xe, len != 1 || eci[0].engine_instance) ||
 		    XE_IOCTL_DBG(xe, eci[0].gt_id || eci[0].pad))
 			return -EINVAL;
-		q = xe_exec_queue_alloc(xe, flags | XE_EXEC_QUEUE_BIND);
-		if (!q)
-			return -ENOMEM;
+		flags |= XE_EXEC_QUEUE_BIND;
 	} else {
 		hwe = xe_exec_queue_pick_engine(xe, eci, len);
 		if (!hwe)
@@ -239,49 +246,61 @@ int xe_exec_queue_create_ioctl(struct drm_device *dev, void *data, struct drm_fi
 		vm = xe_vm_lookup(xef, args->vm_id);
 		if (XE_IOCTL_DBG(xe, !vm))
 			return -ENOENT;
-		q = xe_exec_queue_alloc(xe, flags);
-		if (!q) {
-			xe_vm_put(vm);
-			return -ENOMEM;
-		}
-		q->vm = vm;
-		q->hwe = hwe;
 	}
+
+	/* The id is reserved first: a file at its limit allocates nothing. */
+	mutex_lock(&xef->exec_queue.lock);
+	err = xa_alloc(&xef->exec_queue.xa, &id, NULL,
+		       XA_LIMIT(1, XE_EXEC_QUEUE_MAX_PER_FILE), GFP_KERNEL);
+	mutex_unlock(&xef->exec_queue.lock);
+	if (XE_IOCTL_DBG(xe, err)) {
+		err = err == -EBUSY ? -ENOSPC : err;
+		goto err_vm;
+	}
+
+	q = xe_exec_queue_alloc(xe, flags);
+	if (!q) {
+		err = -ENOMEM;
+		goto err_id;
+	}
+	q->vm = vm;
+	q->hwe = hwe;
+	vm = NULL;
 
 	err = xe_exec_queue_user_extensions(xe, q, args->extensions);
 	if (err)
 		goto err_put;
 
 	if (hwe) {
-		down_read(&vm->lock);
-		err = vm->closed ? -ENOENT : 0;
-		up_read(&vm->lock);
+		down_read(&q->vm->lock);
+		err = q->vm->closed ? -ENOENT : 0;
+		up_read(&q->vm->lock);
 		if (XE_IOCTL_DBG(xe, err))
 			goto err_put;
 
-		snprintf(q->name, sizeof(q->name), "%s:%u", hwe->name, vm->asid);
+		snprintf(q->name, sizeof(q->name), "%s:%u", hwe->name, q->vm->asid);
 		err = xe_submit_queue_init(q);
 		if (err)
 			goto err_put;
 		atomic_inc(&hwe->num_queues);
 	}
 
+	/* Fills the reserved slot, which allocates nothing. */
 	mutex_lock(&xef->exec_queue.lock);
-	err = xa_alloc(&xef->exec_queue.xa, &id, q, xa_limit_32b, GFP_KERNEL);
+	xa_store(&xef->exec_queue.xa, id, q, GFP_KERNEL);
 	mutex_unlock(&xef->exec_queue.lock);
-	if (err)
-		goto err_kill;
 
 	args->exec_queue_id = id;
 	return 0;
 
-err_kill:
-	if (hwe) {
-		atomic_dec(&hwe->num_queues);
-		xe_exec_queue_kill(q);
-	}
 err_put:
 	xe_exec_queue_put(q);
+err_id:
+	mutex_lock(&xef->exec_queue.lock);
+	xa_release(&xef->exec_queue.xa, id);
+	mutex_unlock(&xef->exec_queue.lock);
+err_vm:
+	xe_vm_put(vm);
 	return err;
 }
 
@@ -350,8 +369,11 @@ int xe_exec_queue_destroy_ioctl(struct drm_device *dev, void *data, struct drm_f
 	    XE_IOCTL_DBG(xe, args->reserved[0] || args->reserved[1]))
 		return -EINVAL;
 
+	/* An id reserved by a create still in progress reads as NULL: kept. */
 	mutex_lock(&xef->exec_queue.lock);
-	q = xa_erase(&xef->exec_queue.xa, args->exec_queue_id);
+	q = xa_load(&xef->exec_queue.xa, args->exec_queue_id);
+	if (q)
+		xa_erase(&xef->exec_queue.xa, args->exec_queue_id);
 	mutex_unlock(&xef->exec_queue.lock);
 	if (XE_IOCTL_DBG(xe, !q))
 		return -ENOENT;

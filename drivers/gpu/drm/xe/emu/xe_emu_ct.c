@@ -580,7 +580,7 @@ int xe_emu_ct_init(struct xe_emu_hw *hw)
 	INIT_LIST_HEAD(&hw->deferred_replies);
 	INIT_LIST_HEAD(&hw->deferred_invals);
 
-	hw->ctx = kcalloc(XE_EMU_MAX_CONTEXTS, sizeof(*hw->ctx), GFP_KERNEL);
+	hw->ctx = kvcalloc(XE_EMU_MAX_CONTEXTS, sizeof(*hw->ctx), GFP_KERNEL);
 	if (!hw->ctx)
 		goto err_mutex;
 
@@ -591,7 +591,7 @@ int xe_emu_ct_init(struct xe_emu_hw *hw)
 	return 0;
 
 err_ctx:
-	kfree(hw->ctx);
+	kvfree(hw->ctx);
 	hw->ctx = NULL;
 err_mutex:
 	mutex_destroy(&hw->g2h_lock);
@@ -634,7 +634,7 @@ void xe_emu_ct_fini(struct xe_emu_hw *hw)
 	xe_emu_ct_free_deferred(&hw->deferred_invals);
 	for (id = 0; id < XE_EMU_MAX_CONTEXTS; id++)
 		kfree(hw->ctx[id]);
-	kfree(hw->ctx);
+	kvfree(hw->ctx);
 	hw->ctx = NULL;
 	mutex_destroy(&hw->g2h_lock);
 }

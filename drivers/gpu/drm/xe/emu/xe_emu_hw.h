@@ -242,8 +242,11 @@
 #define XE_EMU_ENGINE_CLASS_COPY	1
 #define XE_EMU_ENGINE_CLASS_COMPUTE	4
 
-/** XE_EMU_MAX_CONTEXTS - context ids are below this */
-#define XE_EMU_MAX_CONTEXTS		1024
+/*
+ * XE_EMU_MAX_CONTEXTS - context ids are below this. As with the GuC, 16
+ * bits of id: 0 is never registered, so 65535 contexts can exist at once.
+ */
+#define XE_EMU_MAX_CONTEXTS		65536
 
 /**
  * struct xe_emu_ctx_desc - context descriptor, in system memory
