@@ -1157,6 +1157,45 @@ TEST_F(xe_exec_basic, unmapped_batch_bans)
 	EXPECT_EQ(1, xe_wait_banned(self->fd, self->ctx.queue, XE_TIMEOUT_NS));
 }
 
+/*
+ * PREFETCH in a VM without faults: a BO placeable in both regions moves
+ * back and forth under its mapping, which jobs keep using.
+ */
+TEST_F(xe_exec_basic, prefetch_moves)
+{
+	uint32_t sys = xe_region_mask(self->fd, DRM_XE_MEM_REGION_CLASS_SYSMEM);
+	uint32_t vram = xe_region_mask(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM);
+	struct drm_xe_vm_bind_op op = {
+		.op = DRM_XE_VM_BIND_OP_PREFETCH,
+		.addr = DATA2_ADDR,
+		.range = SZ_64K,
+	};
+	unsigned int round;
+	uint32_t bo, *map;
+
+	ASSERT_NE(0u, sys);
+	ASSERT_NE(0u, vram);
+	bo = xe_bo_create(self->fd, SZ_64K, sys | vram, DRM_XE_GEM_CPU_CACHING_WC);
+	ASSERT_NE(0u, bo);
+	map = xe_bo_map(self->fd, bo, SZ_64K);
+	ASSERT_NE(NULL, map);
+	ASSERT_EQ(0, xe_vm_bind_bo(self->fd, self->ctx.vm, bo, 0, DATA2_ADDR, SZ_64K, 0));
+
+	for (round = 0; round < 4; round++) {
+		op.prefetch_mem_region_instance = __builtin_ffs(round & 1 ? vram : sys) - 1;
+		ASSERT_EQ(0, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
+		store_batch(&self->ctx, 0, DATA2_ADDR + SZ_4K * (round + 1), 0x100 + round);
+		ASSERT_EQ(0, xe_ctx_run(&self->ctx));
+	}
+	for (round = 0; round < 4; round++) {
+		EXPECT_EQ(0x100u + round, xe_rd32(map, SZ_4K * (round + 1)));
+	}
+
+	munmap(map, SZ_64K);
+	EXPECT_EQ(0, xe_vm_unbind(self->fd, self->ctx.vm, DATA2_ADDR, SZ_64K));
+	gem_close(self->fd, bo);
+}
+
 TEST_F(xe_exec_basic, ggtt_bans)
 {
 	uint32_t *cs = xe_ctx_cs(&self->ctx, 0);

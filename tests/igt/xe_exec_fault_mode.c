@@ -13,6 +13,7 @@
  */
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -358,6 +359,235 @@ TEST_F(xe_exec_fault_mode, null_bind)
 	}
 
 	xe_ctx_fini(&copy);
+}
+
+/* --- PREFETCH ----------------------------------------------------------- */
+
+#define EMU_DEVICES	8	/* devices of the KUnit tests start at 8 */
+
+/* GPU page faults the emulated devices have reported so far, or -1. */
+static long long emu_faults(void)
+{
+	long long sum = -1, value;
+	char path[128], line[128];
+	int dev;
+	FILE *f;
+
+	for (dev = 0; dev < EMU_DEVICES; dev++) {
+		snprintf(path, sizeof(path), "/sys/kernel/debug/xe_emu/%d/stats", dev);
+		f = fopen(path, "re");
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f)) {
+			if (sscanf(line, "faults: %lld", &value) == 1)
+				sum = (sum < 0 ? 0 : sum) + value;
+		}
+		fclose(f);
+	}
+	return sum;
+}
+
+static struct drm_xe_vm_bind_op prefetch_op(uint64_t addr, uint64_t range, uint32_t region)
+{
+	struct drm_xe_vm_bind_op op = {
+		.op = DRM_XE_VM_BIND_OP_PREFETCH,
+		.addr = addr,
+		.range = range,
+		.prefetch_mem_region_instance = region,
+	};
+
+	return op;
+}
+
+static int prefetch(int fd, uint32_t vm, uint64_t addr, uint64_t range, uint32_t region)
+{
+	struct drm_xe_vm_bind_op op = prefetch_op(addr, range, region);
+
+	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
+}
+
+static int region_of(int fd, uint16_t mem_class)
+{
+	return __builtin_ffs(xe_region_mask(fd, mem_class)) - 1;
+}
+
+/* Bytes of VRAM in use, or -1 (the query hides usage from the unprivileged). */
+static long long vram_used(int fd)
+{
+	struct drm_xe_query_mem_regions *r = xe_get_mem_regions(fd);
+	const struct drm_xe_mem_region *vram;
+	long long used = -1;
+
+	if (!r)
+		return -1;
+	vram = xe_find_region(r, DRM_XE_MEM_REGION_CLASS_VRAM);
+	if (vram)
+		used = vram->used;
+	free(r);
+	return used;
+}
+
+/*
+ * Runs a job storing value at addr, after a first job that faulted the
+ * batch in: returns the faults the second one took, or -1.
+ */
+static long long store_faults(struct xe_ctx *ctx, uint64_t addr, uint32_t value)
+{
+	long long before;
+
+	xe_emit_bb_end(xe_ctx_cs(ctx, 0));
+	if (xe_ctx_run(ctx))
+		return -1;
+	before = emu_faults();
+	store_batch(ctx, 0, addr, value);
+	if (before < 0 || xe_ctx_run(ctx))
+		return -1;
+	return emu_faults() - before;
+}
+
+/*
+ * A BO that may live in either region moves where PREFETCH says, keeping
+ * its contents, and its mapping is complete: the next job does not fault.
+ */
+TEST_F(xe_exec_fault_mode, prefetch_bo)
+{
+	const uint64_t size = 4 * SZ_4K;
+	int sys = region_of(self->fd, DRM_XE_MEM_REGION_CLASS_SYSMEM);
+	int vram = region_of(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM);
+	long long base;
+	uint32_t bo;
+	uint32_t *map;
+
+	ASSERT_GE(sys, 0);
+	ASSERT_GT(vram, 0);
+	base = vram_used(self->fd);
+	if (base < 0)
+		SKIP(return, "VRAM usage is not reported to this process");
+
+	bo = xe_bo_create(self->fd, size, 1u << sys | 1u << vram, DRM_XE_GEM_CPU_CACHING_WC);
+	ASSERT_NE(0u, bo);
+	map = xe_bo_map(self->fd, bo, size);
+	ASSERT_NE(NULL, map);
+	map[1] = 0x1234;
+	/* VRAM comes first among the placements. */
+	EXPECT_EQ(base + (long long)size, vram_used(self->fd));
+	ASSERT_EQ(0, xe_vm_bind_bo(self->fd, self->ctx.vm, bo, 0, DATA2_ADDR, size, 0));
+
+	ASSERT_EQ(0, prefetch(self->fd, self->ctx.vm, DATA2_ADDR, size, sys));
+	EXPECT_EQ(base, vram_used(self->fd));
+	EXPECT_EQ(0x1234u, xe_rd32(map, 4));
+	EXPECT_EQ(0, store_faults(&self->ctx, DATA2_ADDR + 3 * SZ_4K, 0xabc));
+	EXPECT_EQ(0xabcu, xe_rd32(map, 3 * SZ_4K));
+
+	/* Part of the range is enough: the whole mapping moves back. */
+	ASSERT_EQ(0, prefetch(self->fd, self->ctx.vm, DATA2_ADDR + SZ_4K, SZ_4K, vram));
+	EXPECT_EQ(base + (long long)size, vram_used(self->fd));
+	EXPECT_EQ(0x1234u, xe_rd32(map, 4));
+	EXPECT_EQ(0xabcu, xe_rd32(map, 3 * SZ_4K));
+	EXPECT_EQ(0, store_faults(&self->ctx, DATA2_ADDR + 8, 0xdef));
+	EXPECT_EQ(0xdefu, xe_rd32(map, 8));
+	EXPECT_EQ(0, xe_exec_queue_banned(self->fd, self->ctx.queue));
+
+	munmap(map, size);
+	EXPECT_EQ(0, xe_vm_unbind(self->fd, self->ctx.vm, DATA2_ADDR, size));
+	gem_close(self->fd, bo);
+}
+
+/* User memory stays where it is, but is mapped at once. */
+TEST_F(xe_exec_fault_mode, prefetch_userptr)
+{
+	struct xe_buf buf;
+
+	ASSERT_EQ(0, xe_buf_create(self->fd, XE_BUF_USERPTR, 4 * SZ_4K, &buf));
+	ASSERT_EQ(0, xe_buf_bind(self->fd, self->ctx.vm, &buf, DATA2_ADDR, 0));
+	ASSERT_EQ(0, prefetch(self->fd, self->ctx.vm, DATA2_ADDR, 4 * SZ_4K, 0));
+	EXPECT_EQ(0, store_faults(&self->ctx, DATA2_ADDR + 2 * SZ_4K, 0x5a5a));
+	EXPECT_EQ(0x5a5au, xe_rd32(buf.ptr, 2 * SZ_4K));
+	xe_buf_destroy(self->fd, &buf);
+}
+
+/* A NULL mapping has nothing to move; its entries are written all the same. */
+TEST_F(xe_exec_fault_mode, prefetch_null)
+{
+	ASSERT_EQ(0, xe_vm_bind_null(self->fd, self->ctx.vm, DATA2_ADDR, 4 * SZ_4K));
+	ASSERT_EQ(0, prefetch(self->fd, self->ctx.vm, DATA2_ADDR, 4 * SZ_4K, 0));
+	EXPECT_EQ(0, store_faults(&self->ctx, DATA2_ADDR + SZ_4K, 0x55));
+	EXPECT_EQ(0, xe_exec_queue_banned(self->fd, self->ctx.queue));
+}
+
+/* A range with nothing mapped in it is not an error, and binds nothing. */
+TEST_F(xe_exec_fault_mode, prefetch_empty)
+{
+	ASSERT_EQ(0, prefetch(self->fd, self->ctx.vm, UNMAPPED_ADDR, SZ_64K, 0));
+	store_batch(&self->ctx, 0, UNMAPPED_ADDR, 1);
+	EXPECT_EQ(-EIO, xe_ctx_run(&self->ctx));
+	check_banned(_metadata, self, &self->ctx);
+}
+
+/* Malformed PREFETCH ops are refused before anything moves. */
+TEST_F(xe_exec_fault_mode, prefetch_invalid)
+{
+	static const uint32_t bad_regions[] = { 2, 3, 31, 32, 33, 0x80000000u, ~0u };
+	int vram = region_of(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM);
+	struct drm_xe_vm_bind_op op;
+	struct xe_buf vbuf;
+	size_t i;
+
+	ASSERT_GT(vram, 0);
+	for (i = 0; i < ARRAY_SIZE(bad_regions); i++) {
+		EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, DATA_ADDR, DATA_SIZE,
+					    bad_regions[i])) {
+			TH_LOG("region %u", bad_regions[i]);
+		}
+	}
+
+	/* A region on any other op. */
+	op = xe_bind_op_map(self->data.handle, 0, DATA2_ADDR, SZ_4K, 0);
+	op.prefetch_mem_region_instance = vram;
+	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
+	op = xe_bind_op_unmap(DATA_ADDR, SZ_4K);
+	op.prefetch_mem_region_instance = vram;
+	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
+
+	op = prefetch_op(DATA_ADDR, DATA_SIZE, 0);
+	op.obj = self->data.handle;
+	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
+	op = prefetch_op(DATA_ADDR, DATA_SIZE, 0);
+	op.obj_offset = SZ_4K;
+	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
+	op = prefetch_op(DATA_ADDR, DATA_SIZE, 0);
+	op.flags = DRM_XE_VM_BIND_FLAG_NULL;
+	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
+	op.flags = DRM_XE_VM_BIND_FLAG_READONLY;
+	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
+	op.flags = DRM_XE_VM_BIND_FLAG_IMMEDIATE;
+	EXPECT_EQ(0, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
+
+	/* Alignment, size and the end of the address space. */
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, DATA_ADDR + 8, SZ_4K, 0));
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, DATA_ADDR, SZ_4K + 8, 0));
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, DATA_ADDR, 0, 0));
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, 1ull << 48, SZ_4K, 0));
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, -SZ_4K, SZ_4K, 0));
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, SZ_4K, -SZ_4K, 0));
+
+	/* A BO created for system memory only cannot go to VRAM, nor the reverse. */
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, DATA_ADDR, DATA_SIZE, vram));
+	EXPECT_EQ(0, prefetch(self->fd, self->ctx.vm, DATA_ADDR, DATA_SIZE, 0));
+	ASSERT_EQ(0, xe_buf_create(self->fd, XE_BUF_VRAM, SZ_64K, &vbuf));
+	ASSERT_EQ(0, xe_buf_bind(self->fd, self->ctx.vm, &vbuf, DATA2_ADDR, 0));
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, DATA2_ADDR, SZ_64K, 0));
+	EXPECT_EQ(0, prefetch(self->fd, self->ctx.vm, DATA2_ADDR, SZ_64K, vram));
+	/* One bad mapping in the range fails the op. */
+	EXPECT_EQ(-EINVAL, prefetch(self->fd, self->ctx.vm, DATA_ADDR,
+				    DATA2_ADDR + SZ_64K - DATA_ADDR, vram));
+	EXPECT_EQ(0, xe_vm_unbind(self->fd, self->ctx.vm, DATA2_ADDR, SZ_64K));
+	xe_buf_destroy(self->fd, &vbuf);
+
+	/* Nothing above broke the VM. */
+	store_batch(&self->ctx, 0, DATA_ADDR + 0x40, 0x77);
+	EXPECT_EQ(0, xe_ctx_run(&self->ctx));
+	EXPECT_EQ(0x77u, xe_rd32(self->data.ptr, 0x40));
 }
 
 /* Syncobjs cannot report completion of jobs in a long-running VM. */

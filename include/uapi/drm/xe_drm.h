@@ -48,7 +48,7 @@ extern "C" {
  *  - &DRM_IOCTL_XE_VM_CREATE
  *  - &DRM_IOCTL_XE_VM_DESTROY
  *  - &DRM_IOCTL_XE_VM_BIND (binds complete before the call returns;
- *    PREFETCH and the CHECK_PXP and CPU_ADDR_MIRROR flags are refused)
+ *    the CHECK_PXP and CPU_ADDR_MIRROR flags are refused)
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_CREATE
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_DESTROY
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY
@@ -874,8 +874,15 @@ struct drm_xe_vm_destroy {
  *  - %DRM_XE_VM_BIND_OP_MAP_USERPTR - map @range bytes of the calling
  *    process's memory, starting at CPU address @userptr, at @addr
  *  - %DRM_XE_VM_BIND_OP_UNMAP_ALL - remove every mapping of @obj
- *  - %DRM_XE_VM_BIND_OP_PREFETCH - move the memory behind
+ *  - %DRM_XE_VM_BIND_OP_PREFETCH - move the buffer objects mapped in
  *    [@addr, @addr + @range) into region @prefetch_mem_region_instance
+ *    and fill in the page tables of every mapping there, as if the GPU
+ *    had touched it all. Mappings that only overlap the range are
+ *    prefetched whole; user memory stays where it is and is only mapped.
+ *    @obj, @obj_offset and every flag but
+ *    %DRM_XE_VM_BIND_FLAG_IMMEDIATE must be zero; a region the device
+ *    lacks, or one a buffer object in the range was not created for,
+ *    gives -EINVAL.
  *
  * Bits of @flags:
  *  - %DRM_XE_VM_BIND_FLAG_READONLY - the GPU may only read the mapping

@@ -384,6 +384,31 @@ struct xe_bo *xe_bo_create_user(struct xe_device *xe, struct xe_vm *vm, u64 size
 	return bo;
 }
 
+/**
+ * xe_bo_migrate() - move a BO into one memory region
+ * @bo: the BO, reserved
+ * @region: XE_MEM_REGION_*, a region the device has
+ *
+ * The BO keeps the placements it was created with; since @region is one
+ * of them, later validations leave it there until TTM evicts it.
+ *
+ * Return: 0; -EINVAL when the BO was not created for @region; -ENOMEM or
+ * -ENOSPC when the region has no room for it even after eviction;
+ * -EINTR or -ERESTARTSYS on a signal.
+ */
+int xe_bo_migrate(struct xe_bo *bo, u32 region)
+{
+	struct ttm_operation_ctx ctx = { .interruptible = true };
+	bool vram = region == XE_MEM_REGION_VRAM0;
+	struct ttm_place place = { .mem_type = vram ? XE_PL_VRAM0 : XE_PL_TT };
+	struct ttm_placement placement = { .num_placement = 1, .placement = &place };
+
+	dma_resv_assert_held(bo->ttm.base.resv);
+	if (!(bo->flags & (vram ? XE_BO_FLAG_VRAM0 : XE_BO_FLAG_SYSTEM)))
+		return -EINVAL;
+	return ttm_bo_validate(&bo->ttm, &placement, &ctx);
+}
+
 static void xe_bo_ttm_fini(struct drm_device *drm, void *arg)
 {
 	struct xe_device *xe = to_xe_device(drm);

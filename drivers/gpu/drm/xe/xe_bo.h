@@ -26,6 +26,7 @@ extern const struct ttm_device_funcs xe_ttm_funcs;
 
 struct xe_bo *xe_bo_create_user(struct xe_device *xe, struct xe_vm *vm, u64 size,
 				u32 flags, u16 cpu_caching);
+int xe_bo_migrate(struct xe_bo *bo, u32 region);
 int xe_bo_init_ttm(struct xe_device *xe);
 
 int xe_gem_create_check(const struct drm_xe_gem_create *args, u32 region_mask);

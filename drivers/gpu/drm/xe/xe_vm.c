@@ -845,7 +845,8 @@ static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind
 	    XE_IOCTL_DBG(xe, op->reserved[0] || op->reserved[1] || op->reserved[2]) ||
 	    XE_IOCTL_DBG(xe, op->flags & ~XE_VM_BIND_FLAGS) ||
 	    XE_IOCTL_DBG(xe, op->pat_index >= XE_VM_NUM_PAT) ||
-	    XE_IOCTL_DBG(xe, op->prefetch_mem_region_instance))
+	    XE_IOCTL_DBG(xe, op->prefetch_mem_region_instance &&
+			 op->op != DRM_XE_VM_BIND_OP_PREFETCH))
 		return -EINVAL;
 
 	switch (op->op) {
@@ -876,8 +877,14 @@ static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind
 		    XE_IOCTL_DBG(xe, op->flags & ~DRM_XE_VM_BIND_FLAG_IMMEDIATE))
 			return -EINVAL;
 		return 0;
+	case DRM_XE_VM_BIND_OP_PREFETCH:
+		if (XE_IOCTL_DBG(xe, op->obj) || XE_IOCTL_DBG(xe, op->obj_offset) ||
+		    XE_IOCTL_DBG(xe, op->flags & ~DRM_XE_VM_BIND_FLAG_IMMEDIATE) ||
+		    XE_IOCTL_DBG(xe, op->prefetch_mem_region_instance >= 32 ||
+				 !(BIT(op->prefetch_mem_region_instance) & XE_MEM_REGION_MASK)))
+			return -EINVAL;
+		break;
 	default:
-		/* PREFETCH moves memory between regions: not implemented. */
 		XE_IOCTL_DBG(xe, true);
 		return -EINVAL;
 	}
@@ -1046,6 +1053,61 @@ static int xe_vm_bind_apply(struct xe_vm_bind_ctx *ctx, struct drm_gpuva_ops *op
 	return 0;
 }
 
+/*
+ * PREFETCH, under the reservations: moves each BO mapped in [@start, @end)
+ * into @region and binds every BO and NULL VMA there, whole, as faults
+ * would have. Userptr VMAs have no region to move to; they are bound
+ * once the reservations are dropped, by xe_vm_bind_prefetch_userptrs().
+ */
+static int xe_vm_bind_prefetch(struct xe_vm_bind_ctx *ctx, u64 start, u64 end, u32 region)
+{
+	struct drm_gpuva *gpuva;
+	int err;
+
+	drm_gpuvm_for_each_va_range(gpuva, &ctx->vm->gpuvm, start, end) {
+		struct xe_vma *vma = to_xe_vma(gpuva);
+
+		cond_resched();
+		if (vma->flags & XE_VMA_USERPTR)
+			continue;
+		if (gpuva->gem.obj) {
+			err = xe_bo_migrate(gem_to_xe_bo(gpuva->gem.obj), region);
+			if (XE_IOCTL_DBG(ctx->vm->xe, err))
+				return err;
+		}
+		err = xe_vma_bind(vma);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* PREFETCH, once the reservations are dropped: binds the userptr VMAs. */
+static int xe_vm_bind_prefetch_userptrs(struct xe_vm_bind_ctx *ctx,
+					const struct drm_xe_vm_bind_op *ops, u32 num)
+{
+	struct drm_gpuva *gpuva;
+	u32 i;
+	int err;
+
+	for (i = 0; i < num; i++) {
+		u64 start = ops[i].addr, end = ops[i].addr + ops[i].range;
+
+		if (ops[i].op != DRM_XE_VM_BIND_OP_PREFETCH)
+			continue;
+		drm_gpuvm_for_each_va_range(gpuva, &ctx->vm->gpuvm, start, end) {
+			struct xe_vma *vma = to_xe_vma(gpuva);
+
+			if (!(vma->flags & XE_VMA_USERPTR))
+				continue;
+			err = xe_userptr_bind(vma);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
 static int xe_vm_bind_one(struct xe_vm_bind_ctx *ctx, const struct drm_xe_vm_bind_op *op,
 			  struct drm_gem_object *obj)
 {
@@ -1096,6 +1158,9 @@ static int xe_vm_bind_one(struct xe_vm_bind_ctx *ctx, const struct drm_xe_vm_bin
 			return 0;
 		ops = drm_gpuvm_bo_unmap_ops_create(vm_bo);
 		break;
+	case DRM_XE_VM_BIND_OP_PREFETCH:
+		return xe_vm_bind_prefetch(ctx, op->addr, op->addr + op->range,
+					   op->prefetch_mem_region_instance);
 	default:
 		return -EINVAL;
 	}
@@ -1220,10 +1285,17 @@ static int xe_vm_bind_copy_ops(struct xe_device *xe, struct drm_xe_vm_bind *args
  * invalidated where a mapping went away, and then the out-syncs signalled.
  * In-syncs are waited for first.
  *
- * Return: 0; -EINVAL for malformed arguments; -ENOENT for an unknown VM,
- * BO or bind queue; -EFAULT for unreadable arrays or user memory that
- * cannot be mirrored; -ENOMEM; -EINTR/-ERESTARTSYS on a signal;
- * -ETIMEDOUT if the GT stopped answering TLB invalidations.
+ * PREFETCH moves each BO mapped in its range into the region it names and
+ * binds every mapping there, whole, as if the GPU had touched all of it;
+ * userptrs have their pages found and bound. VMAs are not split: one that
+ * only overlaps the range is prefetched entirely.
+ *
+ * Return: 0; -EINVAL for malformed arguments, or a PREFETCH into a region
+ * a BO in its range was not created for; -ENOENT for an unknown VM, BO or
+ * bind queue; -EFAULT for unreadable arrays or user memory that cannot be
+ * mirrored; -ENOMEM or -ENOSPC when a region has no room for a prefetched
+ * BO; -EINTR/-ERESTARTSYS on a signal; -ETIMEDOUT if the GT stopped
+ * answering TLB invalidations.
  */
 int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 {
@@ -1313,6 +1385,8 @@ int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 	drm_exec_fini(&exec);
 	xe_obj_puts_release(&ctx.puts);
 	err = xe_vm_bind_userptrs(&ctx, err);
+	if (!err)
+		err = xe_vm_bind_prefetch_userptrs(&ctx, ops, args->num_binds);
 
 	if (!err)
 		err = xe_sync_signal_now(syncs, num_syncs);
