@@ -1196,6 +1196,44 @@ TEST_F(xe_exec_basic, prefetch_moves)
 	gem_close(self->fd, bo);
 }
 
+/*
+ * Bits 63:48 of a GPU address are ignored, as on Xe hardware: with them
+ * set, a store reaches the page of its low 48 bits.
+ */
+TEST_F(xe_exec_basic, high_va_bits_ignored)
+{
+	store_batch(&self->ctx, 0, (1ull << 52) | (DATA_ADDR + 0xe08), 0x4242);
+	ASSERT_EQ(0, xe_ctx_run(&self->ctx));
+	EXPECT_EQ(0x4242u, xe_rd32(self->data.ptr, 0xe08));
+}
+
+/*
+ * In a long-running VM with a scratch page, a store to an address nothing
+ * is bound at, high bits included, is dropped and the job completes (what
+ * upstream IGT's invalid-va-scratch-nopagefault checks); without scratch
+ * it bans the queue.
+ */
+TEST_F(xe_exec_basic, scratch_lr_invalid_va)
+{
+	const uint64_t bad = 0x1fffffffffff000ull;
+	struct xe_ctx lr;
+
+	ASSERT_EQ(0, xe_ctx_init(self->fd, &lr, 0, DRM_XE_VM_CREATE_FLAG_LR_MODE |
+				 DRM_XE_VM_CREATE_FLAG_SCRATCH_PAGE,
+				 DRM_XE_ENGINE_CLASS_COMPUTE, 0));
+	store_batch(&lr, 0, bad, 0xc0ffee);
+	EXPECT_EQ(0, xe_ctx_run(&lr));
+	EXPECT_EQ(0, xe_exec_queue_banned(self->fd, lr.queue));
+	xe_ctx_fini(&lr);
+
+	ASSERT_EQ(0, xe_ctx_init(self->fd, &lr, 0, DRM_XE_VM_CREATE_FLAG_LR_MODE,
+				 DRM_XE_ENGINE_CLASS_COMPUTE, 0));
+	store_batch(&lr, 0, bad, 0xc0ffee);
+	EXPECT_EQ(-EIO, xe_ctx_run(&lr));
+	EXPECT_EQ(1, xe_wait_banned(self->fd, lr.queue, XE_TIMEOUT_NS));
+	xe_ctx_fini(&lr);
+}
+
 TEST_F(xe_exec_basic, ggtt_bans)
 {
 	uint32_t *cs = xe_ctx_cs(&self->ctx, 0);

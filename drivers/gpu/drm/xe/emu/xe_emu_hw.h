@@ -306,7 +306,9 @@ struct xe_emu_ctx_desc {
  * virtual addresses, 512 eight-byte entries a table, tables 4 KiB and
  * aligned, in system memory or device memory (XE_EMU_PTE_DM in the entry
  * that points at them). Levels: 3 (PML4, VA bits 47:39), 2 (PDP, 38:30),
- * 1 (PD, 29:21), 0 (PT, 20:12).
+ * 1 (PD, 29:21), 0 (PT, 20:12). As on Xe hardware, bits 63:48 of a
+ * virtual address are ignored: an address with any of them set reaches
+ * the same page as its low 48 bits, and a fault reports those low bits.
  *
  * - An entry is valid with XE_EMU_PTE_PRESENT; its address field
  *   (XE_EMU_PTE_ADDR) is the next table or the page, a bus address or,

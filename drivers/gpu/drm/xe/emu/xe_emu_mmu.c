@@ -220,8 +220,8 @@ int xe_emu_mmu_translate(struct xe_emu_engine *engine, const struct xe_emu_ctx *
 
 	lockdep_assert_held(&engine->mmu_lock);
 
-	if (va & ~GENMASK_ULL(47, 0))
-		return xe_emu_mmu_fault(xlate, va, access, 3, XE_EMU_FAULT_NOT_PRESENT);
+	/* Bits 63:48 take no part in translation. */
+	va &= GENMASK_ULL(47, 0);
 
 	e = xe_emu_tlb_lookup(&engine->tlb, ctx->asid, va);
 	if (e) {
