@@ -78,6 +78,8 @@ struct xe_emu_cs {
 	u32 tail;
 	/** @batch: the command comes from a batch */
 	bool batch;
+	/** @jumped: the command moved the batch address itself */
+	bool jumped;
 	/** @ndw: dwords in @dw */
 	u32 ndw;
 	/** @dw: the command */
@@ -326,16 +328,53 @@ static int xe_emu_cs_atomic(struct xe_emu_cs *cs)
 	return err;
 }
 
+/* Read the dword at @va through the context's page tables (mmu_lock held). */
+static int xe_emu_cs_fetch_dword(struct xe_emu_cs *cs, u64 va, u32 *dw)
+{
+	struct xe_emu_xlate x;
+	int err;
+
+	err = xe_emu_cs_xlate(cs, false, va, sizeof(u32), XE_EMU_ACCESS_READ, &x);
+	if (err)
+		return err;
+	*dw = 0;
+	if (!x.null && xe_emu_mem_read32(cs->hw, x.pa, dw))
+		return xe_emu_cs_error(cs, XE_EMU_CTX_ERR_DMA, xe_emu_mem_bus_addr(x.pa));
+	return 0;
+}
+
+/* From a ring, start a batch; in a batch, go on at the new address. */
 static int xe_emu_cs_batch_start(struct xe_emu_cs *cs)
 {
 	struct xe_emu_ctx *ctx = cs->ctx;
 
-	if (cs->batch || (ctx->flags & XE_EMU_CTX_PHYSICAL) ||
-	    !(cs->dw[0] & XE_EMU_MI_BB_PPGTT) || cs->ndw != 3)
+	if ((ctx->flags & XE_EMU_CTX_PHYSICAL) || !(cs->dw[0] & XE_EMU_MI_BB_PPGTT) ||
+	    (cs->dw[0] & XE_EMU_MI_BB_SECOND_LEVEL) || cs->ndw != 3)
 		return xe_emu_cs_bad(cs);
 
 	ctx->batch_va = xe_emu_cs_addr(cs, 1) & ~3ull;
 	ctx->in_batch = true;
+	cs->jumped = cs->batch;
+	return 0;
+}
+
+/* End the batch unless the dword at the address is above the inline one. */
+static int xe_emu_cs_cond_batch_end(struct xe_emu_cs *cs)
+{
+	u32 val;
+	int err;
+
+	if (!cs->batch || !(cs->dw[0] & XE_EMU_MI_COND_COMPARE) ||
+	    (cs->dw[0] & XE_EMU_MI_GGTT) || cs->ndw != 4)
+		return xe_emu_cs_bad(cs);
+
+	xe_emu_cs_lock(cs, false);
+	err = xe_emu_cs_fetch_dword(cs, xe_emu_cs_addr(cs, 2) & ~3ull, &val);
+	xe_emu_cs_unlock(cs, false);
+	if (err)
+		return err;
+	if (val <= cs->dw[1])
+		cs->ctx->in_batch = false;
 	return 0;
 }
 
@@ -403,8 +442,12 @@ static int xe_emu_cs_exec_mi(struct xe_emu_cs *cs)
 			return xe_emu_cs_bad(cs);
 		cs->ctx->in_batch = false;
 		return 0;
+	case XE_EMU_MI_ARB_CHECK:
+		return 0;
 	case XE_EMU_MI_BATCH_BUFFER_START:
 		return xe_emu_cs_batch_start(cs);
+	case XE_EMU_MI_COND_BATCH_BUFFER_END:
+		return xe_emu_cs_cond_batch_end(cs);
 	case XE_EMU_MI_STORE_DATA_IMM:
 		return xe_emu_cs_store_data_imm(cs);
 	case XE_EMU_MI_FLUSH_DW:
@@ -439,9 +482,11 @@ static u32 xe_emu_cs_length(u32 dw0)
 		switch (dw0 & XE_EMU_MI_OPCODE) {
 		case XE_EMU_MI_NOOP:
 		case XE_EMU_MI_USER_INTERRUPT:
+		case XE_EMU_MI_ARB_CHECK:
 		case XE_EMU_MI_BATCH_BUFFER_END:
 			return 1;
 		case XE_EMU_MI_BATCH_BUFFER_START:
+		case XE_EMU_MI_COND_BATCH_BUFFER_END:
 		case XE_EMU_MI_STORE_DATA_IMM:
 		case XE_EMU_MI_FLUSH_DW:
 		case XE_EMU_MI_ATOMIC:
@@ -485,21 +530,6 @@ static int xe_emu_cs_fetch_ring(struct xe_emu_cs *cs)
 		if (cs->ndw * sizeof(u32) > avail)
 			return xe_emu_cs_bad(cs);
 	}
-	return 0;
-}
-
-/* Read the dword at batch address @va (mmu_lock held). */
-static int xe_emu_cs_fetch_dword(struct xe_emu_cs *cs, u64 va, u32 *dw)
-{
-	struct xe_emu_xlate x;
-	int err;
-
-	err = xe_emu_cs_xlate(cs, false, va, sizeof(u32), XE_EMU_ACCESS_READ, &x);
-	if (err)
-		return err;
-	*dw = 0;
-	if (!x.null && xe_emu_mem_read32(cs->hw, x.pa, dw))
-		return xe_emu_cs_error(cs, XE_EMU_CTX_ERR_DMA, xe_emu_mem_bus_addr(x.pa));
 	return 0;
 }
 
@@ -549,13 +579,15 @@ static int xe_emu_cs_step(struct xe_emu_cs *cs)
 	memset(cs->dw, 0, sizeof(cs->dw));
 	cs->ndw = 0;
 	cs->batch = cs->ctx->in_batch;
+	cs->jumped = false;
 	err = cs->batch ? xe_emu_cs_fetch_batch(cs) : xe_emu_cs_fetch_ring(cs);
 	if (!err)
 		err = xe_emu_cs_exec(cs);
 	if (err)
 		return err;
 
-	xe_emu_cs_advance(cs, cs->batch);
+	if (!cs->jumped)
+		xe_emu_cs_advance(cs, cs->batch);
 	atomic64_inc(&cs->hw->stats.commands);
 	return 0;
 }

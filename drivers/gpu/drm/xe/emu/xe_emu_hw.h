@@ -344,15 +344,24 @@ struct xe_emu_ctx_desc {
  * type in bits 31:29 and, for MI commands, the opcode in bits 28:23; the
  * length field is the command's dword count minus two. Commands in a ring
  * are privileged: their XE_EMU_MI_GGTT address bits select physical
- * addresses. In a batch (started by MI_BATCH_BUFFER_START from a ring;
- * batches do not nest) every address goes through the context's page
- * tables and a set GGTT bit is a command error. Anything not listed is a
- * command error; so is MEM_SET or MEM_COPY on a compute engine.
+ * addresses. In a batch (started by MI_BATCH_BUFFER_START from a ring)
+ * every address goes through the context's page tables and a set GGTT bit
+ * is a command error. Batches do not nest: MI_BATCH_BUFFER_START in a
+ * batch chains, the batch going on at the new address, which is how a
+ * spinning batch loops. Anything not listed is a command error; so is
+ * MEM_SET or MEM_COPY on a compute engine.
  *
  * - MI_NOOP (1 dword).
  * - MI_USER_INTERRUPT (1): latch XE_EMU_IRQ_USER for the engine.
+ * - MI_ARB_CHECK (1): a preemption point; every command boundary is one
+ *   here, so it does nothing more.
  * - MI_BATCH_BUFFER_END (1): back to the ring.
- * - MI_BATCH_BUFFER_START | XE_EMU_MI_BB_PPGTT (3): addr lo, hi.
+ * - MI_BATCH_BUFFER_START | XE_EMU_MI_BB_PPGTT (3): addr lo, hi; without
+ *   XE_EMU_MI_BB_SECOND_LEVEL, which is a command error.
+ * - MI_COND_BATCH_BUFFER_END | XE_EMU_MI_COND_COMPARE (4), batches only:
+ *   compare dword, addr lo, hi. The batch ends unless the dword at addr is
+ *   above the compare dword (unsigned); without the compare bit it is a
+ *   command error.
  * - MI_STORE_DATA_IMM (4 or 5): addr lo, hi, data dword (or qword with
  *   XE_EMU_MI_SDI_QW), GGTT bit 22.
  * - MI_FLUSH_DW (2..5): with XE_EMU_MI_FLUSH_STOREDW a post-sync write of
@@ -381,6 +390,7 @@ struct xe_emu_ctx_desc {
 #define XE_EMU_MI(op)			((u32)(op) << 23)
 #define XE_EMU_MI_NOOP			XE_EMU_MI(0x00)
 #define XE_EMU_MI_USER_INTERRUPT	XE_EMU_MI(0x02)
+#define XE_EMU_MI_ARB_CHECK		XE_EMU_MI(0x05)
 #define XE_EMU_MI_BATCH_BUFFER_END	XE_EMU_MI(0x0a)
 #define XE_EMU_MI_STORE_DATA_IMM	XE_EMU_MI(0x20)
 #define   XE_EMU_MI_GGTT		BIT(22)
@@ -398,7 +408,10 @@ struct xe_emu_ctx_desc {
 #define   XE_EMU_ATOMIC_ADD		0x07
 #define   XE_EMU_ATOMIC_SUB		0x08
 #define XE_EMU_MI_BATCH_BUFFER_START	XE_EMU_MI(0x31)
+#define   XE_EMU_MI_BB_SECOND_LEVEL	BIT(22)
 #define   XE_EMU_MI_BB_PPGTT		BIT(8)
+#define XE_EMU_MI_COND_BATCH_BUFFER_END	XE_EMU_MI(0x36)
+#define   XE_EMU_MI_COND_COMPARE	BIT(21)
 
 #define XE_EMU_BLT(op)			((2u << 29) | (u32)(op) << 22)
 #define XE_EMU_MEM_COPY			XE_EMU_BLT(0x5a)

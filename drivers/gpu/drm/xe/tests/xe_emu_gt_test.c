@@ -1075,6 +1075,69 @@ static void xe_emu_cs_deregister_busy_test(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, data[1], 0);
 }
 
+#define T_COND_END	(XE_EMU_MI_COND_BATCH_BUFFER_END | XE_EMU_MI_COND_COMPARE | T_MI_LEN(4))
+
+/*
+ * A spinner as userspace writes one: a store saying it started, then a
+ * loop of MI_ARB_CHECK, MI_COND_BATCH_BUFFER_END on a dword the CPU clears
+ * to stop it, and MI_BATCH_BUFFER_START back to the loop.
+ */
+static void xe_emu_cs_spin_test(struct kunit *test)
+{
+	struct t_gt *t = t_gt(test);
+	struct t_pt pt = t_pt(t, false);
+	struct t_ctx *ctx = t_ctx(t, 1, T_CCS(1), 0, &pt, 1);
+	struct t_ctx *bad_ring = t_ctx(t, 2, T_CCS(1), 0, &pt, 1);
+	struct t_ctx *no_compare = t_ctx(t, 3, T_CCS(1), 0, &pt, 1);
+	u32 *batch = t_alloc(t, SZ_64K), *b = batch, *loop;
+	u32 *data = t_alloc(t, SZ_4K);
+	const u64 va = SZ_1G, dva = SZ_2G;
+	const u64 end = dva + 8;
+	u64 loop_va;
+
+	t_map_64k(t, &pt, va, t_bus(batch), 0);
+	t_map_4k(t, &pt, dva, t_bus(data), XE_EMU_PTE_RW);
+	data[2] = 1;		/* above 0: go on */
+
+	b = T_PUT(b, T_SDI, lower_32_bits(dva), upper_32_bits(dva), 0xc0ffee);
+	loop = b;
+	loop_va = va + (loop - batch) * sizeof(u32);
+	b = T_PUT(b, XE_EMU_MI_ARB_CHECK);
+	b = T_PUT(b, T_COND_END, 0, lower_32_bits(end), upper_32_bits(end));
+	b = T_PUT(b, T_BB_START, lower_32_bits(loop_va), upper_32_bits(loop_va));
+	/* Never reached: the loop ends the batch itself. */
+	b = T_PUT(b, T_SDI, lower_32_bits(dva + 4), upper_32_bits(dva + 4), 0xbad);
+	*b = XE_EMU_MI_BATCH_BUFFER_END;
+
+	t_emit_bb_start(ctx, va);
+	t_emit_sdi_ggtt(ctx, t_bus(&data[3]), 3);
+	t_submit(ctx);
+	t_wait_status(ctx, XE_EMU_CTX_STATUS_RUNNING);
+	msleep(50);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(data[0]), 0xc0ffee);
+	KUNIT_EXPECT_EQ(test, t_status(ctx), XE_EMU_CTX_STATUS_RUNNING);
+	KUNIT_EXPECT_EQ(test, READ_ONCE(data[3]), 0);
+
+	WRITE_ONCE(data[2], 0);
+	t_wait_idle(ctx);
+	KUNIT_EXPECT_EQ(test, data[1], 0);
+	KUNIT_EXPECT_EQ(test, data[3], 3);
+
+	/* The conditional end belongs in batches. */
+	T_EMIT(bad_ring, T_COND_END, 0, lower_32_bits(end), upper_32_bits(end));
+	t_submit(bad_ring);
+	t_expect_ctx_error(t, 2, XE_EMU_CTX_ERR_COMMAND, T_COND_END);
+
+	/* Without the compare bit it is not supported. */
+	b = batch + SZ_16K / sizeof(u32);
+	T_PUT(b, T_COND_END & ~XE_EMU_MI_COND_COMPARE, 0, lower_32_bits(end), upper_32_bits(end));
+	t_emit_bb_start(no_compare, va + SZ_16K);
+	t_submit(no_compare);
+	t_expect_ctx_error(t, 3, XE_EMU_CTX_ERR_COMMAND, T_COND_END & ~XE_EMU_MI_COND_COMPARE);
+
+	t_g2h_none(t, 10);
+}
+
 static struct kunit_case xe_emu_cs_cases[] = {
 	KUNIT_CASE(xe_emu_cs_store_test),
 	KUNIT_CASE(xe_emu_cs_mem_test),
@@ -1082,6 +1145,7 @@ static struct kunit_case xe_emu_cs_cases[] = {
 	KUNIT_CASE(xe_emu_cs_bad_command_test),
 	KUNIT_CASE(xe_emu_cs_atomic_race_test),
 	KUNIT_CASE(xe_emu_cs_timeslice_test),
+	KUNIT_CASE(xe_emu_cs_spin_test),
 	KUNIT_CASE(xe_emu_cs_deregister_busy_test),
 	{}
 };
@@ -1229,11 +1293,12 @@ static void xe_emu_mmu_batch_test(struct kunit *test)
 	t_expect_ctx_error(t, 2, XE_EMU_CTX_ERR_COMMAND, T_SDI | XE_EMU_MI_GGTT);
 	KUNIT_EXPECT_EQ(test, data[0], 1);
 
-	/* Batches do not nest. */
-	T_PUT(batch + 200, T_BB_START, lower_32_bits(bva), upper_32_bits(bva));
+	/* Batches do not nest (MI_BATCH_BUFFER_START in a batch chains). */
+	T_PUT(batch + 200, T_BB_START | XE_EMU_MI_BB_SECOND_LEVEL, lower_32_bits(bva),
+	      upper_32_bits(bva));
 	t_emit_bb_start(nest, bva + 800);
 	t_submit(nest);
-	t_expect_ctx_error(t, 3, XE_EMU_CTX_ERR_COMMAND, T_BB_START);
+	t_expect_ctx_error(t, 3, XE_EMU_CTX_ERR_COMMAND, T_BB_START | XE_EMU_MI_BB_SECOND_LEVEL);
 
 	/* An atomic on system memory without AE, in a non-faultable context. */
 	T_PUT(batch + 300, T_ATOMIC(XE_EMU_ATOMIC_INC), lower_32_bits(dva + 12),
