@@ -108,6 +108,11 @@ struct xe_device {
 		struct list_head all_slots;
 		/** @submit.slot_lock: protects the slot lists */
 		spinlock_t slot_lock;
+		/**
+		 * @submit.wq: runs the run_job and free_job work of every
+		 * queue's scheduler
+		 */
+		struct workqueue_struct *wq;
 	} submit;
 	/** @tlb_inval: TLB invalidation */
 	struct {

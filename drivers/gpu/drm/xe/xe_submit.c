@@ -227,6 +227,7 @@ static void xe_submit_fini(struct drm_device *drm, void *arg)
 
 	drm_WARN_ON(drm, !xa_empty(&xe->submit.contexts));
 	xa_destroy(&xe->submit.contexts);
+	destroy_workqueue(xe->submit.wq);
 	list_for_each_entry_safe(entry, next, &xe->submit.all_slots, all)
 		kfree(entry);
 }
@@ -235,10 +236,21 @@ static void xe_submit_fini(struct drm_device *drm, void *arg)
  * xe_submit_init() - set up submission for a device
  * @xe: the device
  *
+ * The schedulers of all exec queues share one workqueue. Left to itself,
+ * drm_sched_init() would give each queue an ordered workqueue of its own,
+ * with a rescuer thread: thousands of queues would mean thousands of
+ * threads, and creating or destroying a queue would cost a thread's start
+ * or stop. The scheduler's run_job and free_job work may then run at the
+ * same time for one queue; run_job serialises on the queue's lock and
+ * free_job touches nothing it uses.
+ *
  * Return: 0 or a negative errno.
  */
 int xe_submit_init(struct xe_device *xe)
 {
+	xe->submit.wq = alloc_workqueue("xe-submit", WQ_UNBOUND | WQ_MEM_RECLAIM, 0);
+	if (!xe->submit.wq)
+		return -ENOMEM;
 	xa_init_flags(&xe->submit.contexts, XA_FLAGS_ALLOC1);
 	INIT_LIST_HEAD(&xe->submit.free_slots);
 	INIT_LIST_HEAD(&xe->submit.all_slots);
@@ -273,6 +285,7 @@ int xe_submit_queue_init(struct xe_exec_queue *q)
 		.credit_limit = XE_SUBMIT_CREDITS,
 		.timeout = msecs_to_jiffies(xe_job_timeout_ms),
 		.dev = xe->drm.dev,
+		.submit_wq = xe->submit.wq,
 	};
 	struct drm_gpu_scheduler *sched;
 	u32 flags = 0, payload[3];
