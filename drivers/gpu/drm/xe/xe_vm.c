@@ -867,7 +867,8 @@ static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind
 			return -EFAULT;
 		break;
 	case DRM_XE_VM_BIND_OP_UNMAP:
-		if (XE_IOCTL_DBG(xe, op->obj) || XE_IOCTL_DBG(xe, op->obj_offset) ||
+		/* A page-aligned obj_offset is ignored, as upstream does. */
+		if (XE_IOCTL_DBG(xe, op->obj) ||
 		    XE_IOCTL_DBG(xe, op->flags & ~DRM_XE_VM_BIND_FLAG_IMMEDIATE))
 			return -EINVAL;
 		break;
@@ -893,8 +894,7 @@ static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind
 	    XE_IOCTL_DBG(xe, !PAGE_ALIGNED(op->addr) || !PAGE_ALIGNED(op->range)) ||
 	    XE_IOCTL_DBG(xe, check_add_overflow(op->addr, op->range, &end)) ||
 	    XE_IOCTL_DBG(xe, end > BIT_ULL(XE_VM_VA_BITS)) ||
-	    XE_IOCTL_DBG(xe, op->op == DRM_XE_VM_BIND_OP_MAP &&
-			 !PAGE_ALIGNED(op->obj_offset)))
+	    XE_IOCTL_DBG(xe, !PAGE_ALIGNED(op->obj_offset)))
 		return -EINVAL;
 
 	return 0;
