@@ -170,7 +170,11 @@ void xe_sync_free_array(struct xe_sync_entry *syncs, u32 count)
  * @syncs: the entries
  * @count: how many
  *
- * Return: 0, an error one of the fences carries, or -ERESTARTSYS.
+ * An in-fence that signalled with an error (a job of a banned queue, say)
+ * has still signalled: what waits for it goes ahead, as a scheduled job
+ * would. The error is the business of whoever waits on that job.
+ *
+ * Return: 0, or -ERESTARTSYS.
  */
 int xe_sync_wait_in(struct xe_sync_entry *syncs, u32 count)
 {
@@ -183,8 +187,6 @@ int xe_sync_wait_in(struct xe_sync_entry *syncs, u32 count)
 		err = dma_fence_wait(syncs[i].fence, true);
 		if (err)
 			return err;
-		if (syncs[i].fence->error)
-			return syncs[i].fence->error;
 	}
 	return 0;
 }
