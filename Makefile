@@ -119,7 +119,7 @@ igt: user-debug igt-build
 
 igt-full: user-debug igt-build
 	python3 tests/run-tests --kernel $(OUT)/debug --results $(OUT)/debug/igt-results \
-		--only 'igt:*' --igt-full --igt-timeout 7200
+		--only 'igt:*' --igt-full --igt-timeout 7200 --igt-subtest-timeout 900
 
 # A long fuzzing run with a random seed (printed; see README.md), in the debug
 # VM, with the test runner's splat detection.  FUZZ_ARGS adds options.
