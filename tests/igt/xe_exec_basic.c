@@ -1165,11 +1165,7 @@ TEST_F(xe_exec_basic, prefetch_moves)
 {
 	uint32_t sys = xe_region_mask(self->fd, DRM_XE_MEM_REGION_CLASS_SYSMEM);
 	uint32_t vram = xe_region_mask(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM);
-	struct drm_xe_vm_bind_op op = {
-		.op = DRM_XE_VM_BIND_OP_PREFETCH,
-		.addr = DATA2_ADDR,
-		.range = SZ_64K,
-	};
+	struct drm_xe_vm_bind_op op;
 	unsigned int round;
 	uint32_t bo, *map;
 
@@ -1182,7 +1178,8 @@ TEST_F(xe_exec_basic, prefetch_moves)
 	ASSERT_EQ(0, xe_vm_bind_bo(self->fd, self->ctx.vm, bo, 0, DATA2_ADDR, SZ_64K, 0));
 
 	for (round = 0; round < 4; round++) {
-		op.prefetch_mem_region_instance = __builtin_ffs(round & 1 ? vram : sys) - 1;
+		op = xe_bind_op_prefetch(DATA2_ADDR, SZ_64K,
+					 __builtin_ffs(round & 1 ? vram : sys) - 1);
 		ASSERT_EQ(0, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
 		store_batch(&self->ctx, 0, DATA2_ADDR + SZ_4K * (round + 1), 0x100 + round);
 		ASSERT_EQ(0, xe_ctx_run(&self->ctx));

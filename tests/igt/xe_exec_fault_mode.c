@@ -387,21 +387,9 @@ static long long emu_faults(void)
 	return sum;
 }
 
-static struct drm_xe_vm_bind_op prefetch_op(uint64_t addr, uint64_t range, uint32_t region)
-{
-	struct drm_xe_vm_bind_op op = {
-		.op = DRM_XE_VM_BIND_OP_PREFETCH,
-		.addr = addr,
-		.range = range,
-		.prefetch_mem_region_instance = region,
-	};
-
-	return op;
-}
-
 static int prefetch(int fd, uint32_t vm, uint64_t addr, uint64_t range, uint32_t region)
 {
-	struct drm_xe_vm_bind_op op = prefetch_op(addr, range, region);
+	struct drm_xe_vm_bind_op op = xe_bind_op_prefetch(addr, range, region);
 
 	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
 }
@@ -409,22 +397,6 @@ static int prefetch(int fd, uint32_t vm, uint64_t addr, uint64_t range, uint32_t
 static int region_of(int fd, uint16_t mem_class)
 {
 	return __builtin_ffs(xe_region_mask(fd, mem_class)) - 1;
-}
-
-/* Bytes of VRAM in use, or -1 (the query hides usage from the unprivileged). */
-static long long vram_used(int fd)
-{
-	struct drm_xe_query_mem_regions *r = xe_get_mem_regions(fd);
-	const struct drm_xe_mem_region *vram;
-	long long used = -1;
-
-	if (!r)
-		return -1;
-	vram = xe_find_region(r, DRM_XE_MEM_REGION_CLASS_VRAM);
-	if (vram)
-		used = vram->used;
-	free(r);
-	return used;
 }
 
 /*
@@ -460,7 +432,7 @@ TEST_F(xe_exec_fault_mode, prefetch_bo)
 
 	ASSERT_GE(sys, 0);
 	ASSERT_GT(vram, 0);
-	base = vram_used(self->fd);
+	base = xe_region_used(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM);
 	if (base < 0)
 		SKIP(return, "VRAM usage is not reported to this process");
 
@@ -470,18 +442,18 @@ TEST_F(xe_exec_fault_mode, prefetch_bo)
 	ASSERT_NE(NULL, map);
 	map[1] = 0x1234;
 	/* VRAM comes first among the placements. */
-	EXPECT_EQ(base + (long long)size, vram_used(self->fd));
+	EXPECT_EQ(base + (long long)size, xe_region_used(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM));
 	ASSERT_EQ(0, xe_vm_bind_bo(self->fd, self->ctx.vm, bo, 0, DATA2_ADDR, size, 0));
 
 	ASSERT_EQ(0, prefetch(self->fd, self->ctx.vm, DATA2_ADDR, size, sys));
-	EXPECT_EQ(base, vram_used(self->fd));
+	EXPECT_EQ(base, xe_region_used(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM));
 	EXPECT_EQ(0x1234u, xe_rd32(map, 4));
 	EXPECT_EQ(0, store_faults(&self->ctx, DATA2_ADDR + 3 * SZ_4K, 0xabc));
 	EXPECT_EQ(0xabcu, xe_rd32(map, 3 * SZ_4K));
 
 	/* Part of the range is enough: the whole mapping moves back. */
 	ASSERT_EQ(0, prefetch(self->fd, self->ctx.vm, DATA2_ADDR + SZ_4K, SZ_4K, vram));
-	EXPECT_EQ(base + (long long)size, vram_used(self->fd));
+	EXPECT_EQ(base + (long long)size, xe_region_used(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM));
 	EXPECT_EQ(0x1234u, xe_rd32(map, 4));
 	EXPECT_EQ(0xabcu, xe_rd32(map, 3 * SZ_4K));
 	EXPECT_EQ(0, store_faults(&self->ctx, DATA2_ADDR + 8, 0xdef));
@@ -549,13 +521,13 @@ TEST_F(xe_exec_fault_mode, prefetch_invalid)
 	op.prefetch_mem_region_instance = vram;
 	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
 
-	op = prefetch_op(DATA_ADDR, DATA_SIZE, 0);
+	op = xe_bind_op_prefetch(DATA_ADDR, DATA_SIZE, 0);
 	op.obj = self->data.handle;
 	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
-	op = prefetch_op(DATA_ADDR, DATA_SIZE, 0);
+	op = xe_bind_op_prefetch(DATA_ADDR, DATA_SIZE, 0);
 	op.obj_offset = SZ_4K;
 	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
-	op = prefetch_op(DATA_ADDR, DATA_SIZE, 0);
+	op = xe_bind_op_prefetch(DATA_ADDR, DATA_SIZE, 0);
 	op.flags = DRM_XE_VM_BIND_FLAG_NULL;
 	EXPECT_EQ(-EINVAL, xe_vm_bind_ops(self->fd, self->ctx.vm, 0, &op, 1, NULL, 0));
 	op.flags = DRM_XE_VM_BIND_FLAG_READONLY;

@@ -1897,22 +1897,6 @@ static int bystander_child(enum xe_buf_kind kind, struct exhaust *sh, int go, in
 	return 0;
 }
 
-/* Bytes a region holds, as the query reports it to root; -1 if not reported. */
-static long long region_used(int fd, uint16_t mem_class)
-{
-	struct drm_xe_query_mem_regions *regions = xe_get_mem_regions(fd);
-	const struct drm_xe_mem_region *r;
-	long long used = -1;
-
-	if (!regions)
-		return -1;
-	r = xe_find_region(regions, mem_class);
-	if (r && (xe_has_cap(CAP_PERFMON) || xe_has_cap(CAP_SYS_ADMIN)))
-		used = r->used;
-	free(regions);
-	return used;
-}
-
 /* Polls until the region holds at most bytes, for up to timeout_ms. */
 static long long wait_region_used(int fd, uint16_t mem_class, long long bytes, long timeout_ms)
 {
@@ -1920,7 +1904,7 @@ static long long wait_region_used(int fd, uint16_t mem_class, long long bytes, l
 	long long used;
 
 	for (;;) {
-		used = region_used(fd, mem_class);
+		used = xe_region_used(fd, mem_class);
 		if (used <= bytes || xe_now_ns() > deadline)
 			return used;
 		usleep(10000);
@@ -1994,8 +1978,8 @@ static void exhaust(struct __test_metadata *_metadata, FIXTURE_DATA(xe_lifecycle
 	close(go[0]);
 	close(done[1]);
 	ASSERT_EQ('R', read_byte(done[0], 30000));
-	vram0 = region_used(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM);
-	sys0 = region_used(self->fd, DRM_XE_MEM_REGION_CLASS_SYSMEM);
+	vram0 = xe_region_used(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM);
+	sys0 = xe_region_used(self->fd, DRM_XE_MEM_REGION_CLASS_SYSMEM);
 
 	hog = start_hog(_metadata, kind, cap, budget_ns, &sh->hog[0], &release);
 	ASSERT_LT(0, hog);
@@ -2024,8 +2008,8 @@ static void exhaust(struct __test_metadata *_metadata, FIXTURE_DATA(xe_lifecycle
 	}
 	if (vram0 >= 0) {
 		TH_LOG("VRAM used: %lld MiB before, %lld MiB now; system memory: %lld, %lld MiB",
-		       vram0 >> 20, region_used(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM) >> 20,
-		       sys0 >> 20, region_used(self->fd, DRM_XE_MEM_REGION_CLASS_SYSMEM) >> 20);
+		       vram0 >> 20, xe_region_used(self->fd, DRM_XE_MEM_REGION_CLASS_VRAM) >> 20,
+		       sys0 >> 20, xe_region_used(self->fd, DRM_XE_MEM_REGION_CLASS_SYSMEM) >> 20);
 	}
 
 	if (kind == HOG_VRAM || kind == HOG_SYSMEM)

@@ -215,6 +215,22 @@ const struct drm_xe_mem_region *xe_find_region(const struct drm_xe_query_mem_reg
 	return NULL;
 }
 
+/* Bytes a region holds, as the query reports it to root; -1 if not reported. */
+long long xe_region_used(int fd, uint16_t mem_class)
+{
+	struct drm_xe_query_mem_regions *regions = xe_get_mem_regions(fd);
+	const struct drm_xe_mem_region *r;
+	long long used = -1;
+
+	if (!regions)
+		return -1;
+	r = xe_find_region(regions, mem_class);
+	if (r && (xe_has_cap(CAP_PERFMON) || xe_has_cap(CAP_SYS_ADMIN)))
+		used = r->used;
+	free(regions);
+	return used;
+}
+
 uint32_t xe_region_mask(int fd, uint16_t mem_class)
 {
 	struct drm_xe_query_mem_regions *r = xe_get_mem_regions(fd);
@@ -534,6 +550,18 @@ struct drm_xe_vm_bind_op xe_bind_op_unmap_all(uint32_t bo)
 	struct drm_xe_vm_bind_op op = {
 		.obj = bo,
 		.op = DRM_XE_VM_BIND_OP_UNMAP_ALL,
+	};
+
+	return op;
+}
+
+struct drm_xe_vm_bind_op xe_bind_op_prefetch(uint64_t addr, uint64_t size, uint32_t region)
+{
+	struct drm_xe_vm_bind_op op = {
+		.range = size,
+		.addr = addr,
+		.op = DRM_XE_VM_BIND_OP_PREFETCH,
+		.prefetch_mem_region_instance = region,
 	};
 
 	return op;

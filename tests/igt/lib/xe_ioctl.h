@@ -69,6 +69,7 @@ uint32_t xe_region_mask(int fd, uint16_t mem_class);
 uint64_t xe_vram_size(int fd);
 const struct drm_xe_mem_region *xe_find_region(const struct drm_xe_query_mem_regions *r,
 					       uint16_t mem_class);
+long long xe_region_used(int fd, uint16_t mem_class);
 const char *xe_engine_class_name(uint16_t engine_class);
 
 /* DRM_IOCTL_XE_GEM_CREATE and DRM_IOCTL_GEM_CLOSE */
@@ -117,6 +118,7 @@ struct drm_xe_vm_bind_op xe_bind_op_userptr(const void *ptr, uint64_t addr, uint
 struct drm_xe_vm_bind_op xe_bind_op_null(uint64_t addr, uint64_t size);
 struct drm_xe_vm_bind_op xe_bind_op_unmap(uint64_t addr, uint64_t size);
 struct drm_xe_vm_bind_op xe_bind_op_unmap_all(uint32_t bo);
+struct drm_xe_vm_bind_op xe_bind_op_prefetch(uint64_t addr, uint64_t size, uint32_t region);
 int xe_vm_bind_bo(int fd, uint32_t vm, uint32_t bo, uint64_t offset, uint64_t addr,
 		  uint64_t size, uint32_t flags);
 int xe_vm_bind_userptr(int fd, uint32_t vm, const void *ptr, uint64_t addr, uint64_t size,
