@@ -26,7 +26,7 @@ KMAKE = $(MAKE) -C $(KSRC) O=$(OUT)/$(1) ARCH=x86_64 CC="ccache gcc" \
 
 UAPI_TESTS := $(patsubst %.c,%,$(notdir $(wildcard tests/igt/xe_*.c)))
 FUZZERS := $(patsubst %.c,%,$(notdir $(wildcard tests/fuzz/xe_*.c)))
-TOOLS := xe-query
+TOOLS := xe-query xe-svm-demo
 BENCHES := $(patsubst %.c,%,$(notdir $(wildcard bench/xe_*.c)))
 USER_CFLAGS = -O2 -g -Wall -Wextra -Wno-unused-parameter -D_GNU_SOURCE \
 	-I$(OUT)/$(1)/usr/include -I$(KSRC)/tools/testing/selftests \
@@ -105,9 +105,11 @@ igt-build: igt-deps
 
 # --- the two commands --------------------------------------------------------
 
+# The device's queries, then a program using malloc'd memory on the GPU; both
+# must succeed.
 run: user-release
 	tools/vm-run --kernel $(OUT)/release --log $(OUT)/release/run.log -- \
-		$(OUT)/release/user/xe-query
+		sh -c '$(OUT)/release/user/xe-query && $(OUT)/release/user/xe-svm-demo'
 
 test: user-debug igt-build
 	python3 tests/run-tests --kernel $(OUT)/debug --results $(OUT)/debug/results
