@@ -48,7 +48,7 @@ extern "C" {
  *  - &DRM_IOCTL_XE_VM_CREATE
  *  - &DRM_IOCTL_XE_VM_DESTROY
  *  - &DRM_IOCTL_XE_VM_BIND (binds complete before the call returns;
- *    the CHECK_PXP and CPU_ADDR_MIRROR flags are refused)
+ *    the CHECK_PXP flag is refused; CPU_ADDR_MIRROR needs a fault-mode VM)
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_CREATE
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_DESTROY
  *  - &DRM_IOCTL_XE_EXEC_QUEUE_GET_PROPERTY
@@ -898,8 +898,12 @@ struct drm_xe_vm_destroy {
  *    protected content whose key is no longer valid
  *  - %DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR - make the range follow the
  *    process's CPU address space: the GPU sees at @addr the memory that
- *    the CPU sees at @addr + @cpu_addr_mirror_offset. Only available when
- *    the config query reports
+ *    the CPU sees at @addr + @cpu_addr_mirror_offset. Use with
+ *    %DRM_XE_VM_BIND_OP_MAP, zero @obj and zero offset, in a VM created
+ *    with %DRM_XE_VM_CREATE_FLAG_FAULT_MODE; the GPU faults the memory in
+ *    as it touches it, and nothing is pinned. Unmapping part of a mirror
+ *    fails with -EBUSY while the GPU still maps memory there. Only
+ *    available when the config query reports
  *    %DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR.
  */
 struct drm_xe_vm_bind_op {

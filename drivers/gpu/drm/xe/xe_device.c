@@ -31,6 +31,7 @@
 #include "xe_pagefault.h"
 #include "xe_query.h"
 #include "xe_submit.h"
+#include "xe_svm.h"
 #include "xe_tlb_inval.h"
 #include "xe_vm.h"
 
@@ -238,6 +239,7 @@ static int xe_device_init_gt(struct xe_device *xe, struct platform_device *pdev)
 	err = xe_tlb_inval_init(xe);
 	if (err)
 		return err;
+	xe_svm_device_init(xe);
 	err = xe_pagefault_init(xe);
 	if (err)
 		return err;
@@ -284,6 +286,7 @@ static int xe_probe(struct platform_device *pdev)
 	if (err)
 		return err;
 	xe_tlb_inval_debugfs_register(xe);
+	xe_svm_debugfs_register(xe);
 
 	platform_set_drvdata(pdev, xe);
 	drm_info(&xe->drm, "virtual Xe GPU %04x rev %02x, IP %u.%02u: %u engines, %llu MiB VRAM\n",

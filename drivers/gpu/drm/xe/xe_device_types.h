@@ -19,6 +19,7 @@
 #include "xe_ct_types.h"
 #include "xe_hw_engine_types.h"
 #include "xe_pagefault.h"
+#include "xe_svm_types.h"
 #include "xe_ttm_sys_mgr_types.h"
 #include "xe_ttm_vram_mgr_types.h"
 
@@ -149,6 +150,8 @@ struct xe_device {
 		/** @migrate.q: the kernel queue on the first copy engine */
 		struct xe_exec_queue *q;
 	} migrate;
+	/** @svm: shared virtual memory counters and knobs */
+	struct xe_svm_device svm;
 	/** @vms_by_asid: every VM by address-space id, for fault handling */
 	struct xarray vms_by_asid;
 	/** @ufence_wq: woken on every user interrupt and queue ban */

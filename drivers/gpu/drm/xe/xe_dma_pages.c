@@ -32,6 +32,12 @@
  * notifier callback that announces the page's end returns, exactly as it
  * would with a mapping of its own.
  *
+ * Mirrored memory is mapped a CPU mapping at a time, so a 2 MiB THP is one
+ * mapping of order 9 under its first page's entry. A block asked for at an
+ * order other than its entry's (a THP split since it was first mapped) is
+ * mapped on its own, outside the table: rare, and the entry's address
+ * tells such a mapping apart when it is unmapped.
+ *
  * Locking: the xarray's lock protects every entry's count; it nests inside
  * everything and nothing is taken under it but the DMA API's own locks.
  */
@@ -40,6 +46,8 @@
 
 struct xe_dma_page {
 	dma_addr_t addr;
+	/* the mapping covers 2^order pages from the entry's */
+	unsigned int order;
 	/* users, under the xarray's lock */
 	unsigned long count;
 };
@@ -64,12 +72,13 @@ int xe_dma_pages_init(struct xe_device *xe)
 	return drmm_add_action_or_reset(&xe->drm, xe_dma_pages_fini, NULL);
 }
 
-/* Takes a use of the page's entry, if there is one. */
-static bool xe_dma_page_get_locked(struct xe_device *xe, unsigned long pfn, dma_addr_t *addr)
+/* Takes a use of the block's entry, if there is one of its order. */
+static bool xe_dma_page_get_locked(struct xe_device *xe, unsigned long pfn, unsigned int order,
+				   dma_addr_t *addr)
 {
 	struct xe_dma_page *entry = xa_load(&xe->dma_pages, pfn);
 
-	if (!entry)
+	if (!entry || entry->order != order)
 		return false;
 	entry->count++;
 	*addr = entry->addr;
@@ -77,14 +86,17 @@ static bool xe_dma_page_get_locked(struct xe_device *xe, unsigned long pfn, dma_
 }
 
 /**
- * xe_dma_page_map() - get the device's DMA address of a page
+ * xe_dma_page_map_order() - get the device's DMA address of a block of pages
  * @xe: the device
- * @page: the page, which its owner keeps alive until the matching unmap
+ * @page: the block's first page; its owner keeps the block alive until the
+ *	  matching unmap
+ * @order: the block is 2^@order pages
  * @addr: the bus address
  *
- * Return: 0; -ENOMEM when the page cannot be mapped or tracked.
+ * Return: 0; -ENOMEM when the block cannot be mapped or tracked.
  */
-int xe_dma_page_map(struct xe_device *xe, struct page *page, dma_addr_t *addr)
+int xe_dma_page_map_order(struct xe_device *xe, struct page *page, unsigned int order,
+			  dma_addr_t *addr)
 {
 	struct device *dev = xe->drm.dev;
 	unsigned long pfn = page_to_pfn(page);
@@ -92,7 +104,7 @@ int xe_dma_page_map(struct xe_device *xe, struct page *page, dma_addr_t *addr)
 	bool found;
 
 	xa_lock(&xe->dma_pages);
-	found = xe_dma_page_get_locked(xe, pfn, addr);
+	found = xe_dma_page_get_locked(xe, pfn, order, addr);
 	xa_unlock(&xe->dma_pages);
 	if (found)
 		return 0;
@@ -101,7 +113,8 @@ int xe_dma_page_map(struct xe_device *xe, struct page *page, dma_addr_t *addr)
 	if (!new)
 		return -ENOMEM;
 	new->count = 1;
-	new->addr = dma_map_page_attrs(dev, page, 0, PAGE_SIZE, DMA_BIDIRECTIONAL,
+	new->order = order;
+	new->addr = dma_map_page_attrs(dev, page, 0, PAGE_SIZE << order, DMA_BIDIRECTIONAL,
 				       XE_DMA_PAGE_ATTRS);
 	if (dma_mapping_error(dev, new->addr)) {
 		kfree(new);
@@ -114,13 +127,18 @@ int xe_dma_page_map(struct xe_device *xe, struct page *page, dma_addr_t *addr)
 		*addr = new->addr;
 		new = NULL;
 	} else if (!xa_is_err(old)) {
-		/* Another user mapped it meanwhile: share theirs. */
-		found = xe_dma_page_get_locked(xe, pfn, addr);
+		/* Another user mapped it meanwhile: share theirs if it is alike. */
+		found = xe_dma_page_get_locked(xe, pfn, order, addr);
+		if (!found) {
+			*addr = new->addr;
+			kfree(new);
+			new = NULL;
+		}
 	}
 	xa_unlock(&xe->dma_pages);
 
 	if (new) {
-		dma_unmap_page_attrs(dev, new->addr, PAGE_SIZE, DMA_BIDIRECTIONAL,
+		dma_unmap_page_attrs(dev, new->addr, PAGE_SIZE << order, DMA_BIDIRECTIONAL,
 				     XE_DMA_PAGE_ATTRS);
 		kfree(new);
 	}
@@ -128,31 +146,45 @@ int xe_dma_page_map(struct xe_device *xe, struct page *page, dma_addr_t *addr)
 }
 
 /**
- * xe_dma_page_unmap() - drop a use of a page's DMA mapping
+ * xe_dma_page_map() - get the device's DMA address of a page
  * @xe: the device
- * @pfn: the page's frame number, as mapped with xe_dma_page_map()
+ * @page: the page, which its owner keeps alive until the matching unmap
+ * @addr: the bus address
  *
- * Allocates nothing; the last use unmaps the page.
+ * Return: 0; -ENOMEM when the page cannot be mapped or tracked.
  */
-void xe_dma_page_unmap(struct xe_device *xe, unsigned long pfn)
+int xe_dma_page_map(struct xe_device *xe, struct page *page, dma_addr_t *addr)
+{
+	return xe_dma_page_map_order(xe, page, 0, addr);
+}
+
+/**
+ * xe_dma_page_unmap_order() - drop a use of a block's DMA mapping
+ * @xe: the device
+ * @pfn: the block's first page frame, as mapped with xe_dma_page_map_order()
+ * @order: the order it was mapped at
+ * @addr: the address the mapping returned
+ *
+ * Allocates nothing; the last use unmaps the block.
+ */
+void xe_dma_page_unmap_order(struct xe_device *xe, unsigned long pfn, unsigned int order,
+			     dma_addr_t addr)
 {
 	struct xe_dma_page *entry;
+	bool shared;
 
 	xa_lock(&xe->dma_pages);
 	entry = xa_load(&xe->dma_pages, pfn);
-	if (drm_WARN_ON(&xe->drm, !entry)) {
-		xa_unlock(&xe->dma_pages);
-		return;
-	}
-	if (--entry->count)
-		entry = NULL;
-	else
+	shared = entry && entry->order == order && entry->addr == addr;
+	if (shared && !--entry->count)
 		__xa_erase(&xe->dma_pages, pfn);
+	else
+		entry = NULL;
 	xa_unlock(&xe->dma_pages);
 
-	if (entry) {
-		dma_unmap_page_attrs(xe->drm.dev, entry->addr, PAGE_SIZE, DMA_BIDIRECTIONAL,
+	/* A mapping of its own (see above), or the last use of a shared one. */
+	if (!shared || entry)
+		dma_unmap_page_attrs(xe->drm.dev, addr, PAGE_SIZE << order, DMA_BIDIRECTIONAL,
 				     XE_DMA_PAGE_ATTRS);
-		kfree(entry);
-	}
+	kfree(entry);
 }

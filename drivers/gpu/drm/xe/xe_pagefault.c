@@ -15,6 +15,7 @@
 #include "xe_ct.h"
 #include "xe_device_types.h"
 #include "xe_pagefault.h"
+#include "xe_svm.h"
 #include "xe_vm.h"
 
 /**
@@ -36,7 +37,12 @@
  *   the address (xe_vm_handle_fault()); the reply says success, which
  *   replays the access, or failure, which makes the GT kill the context.
  *   A fault in a VM that is not in FAULT_MODE, or at an address nothing is
- *   bound to, fails.
+ *   bound to, fails;
+ * - a fault storm costs one resolution: when a fault on mirrored memory is
+ *   resolved, the faults still queued for the same range of the same
+ *   address space (other contexts, other engines, hammering the same
+ *   memory) are taken out of the ring and answered with success at once,
+ *   without looking anything up again (xe_pagefault_queue_take()).
  *
  * Locking: the ring's spinlock is taken from the interrupt thread and the
  * workers and nests inside nothing.
@@ -137,6 +143,49 @@ VISIBLE_IF_KUNIT bool xe_pagefault_queue_pop(struct xe_pagefault_queue *pfq,
 }
 EXPORT_SYMBOL_IF_KUNIT(xe_pagefault_queue_pop);
 
+/**
+ * xe_pagefault_queue_take() - take the queued faults a resolution answers
+ * @pfq: the ring
+ * @asid: address space of the resolved fault
+ * @start: first address it made reachable
+ * @end: end of that
+ * @writable: writes and atomics are allowed there too
+ * @out: where to copy the faults taken
+ * @max: room in @out
+ *
+ * Removes from the ring, keeping the order of the others, up to @max
+ * faults of @asid in [@start, @end) that the resolution serves. Allocates
+ * nothing.
+ *
+ * Return: the number taken.
+ */
+VISIBLE_IF_KUNIT u32 xe_pagefault_queue_take(struct xe_pagefault_queue *pfq, u32 asid,
+					     u64 start, u64 end, bool writable,
+					     struct xe_pagefault *out, u32 max)
+{
+	unsigned long flags;
+	u32 src, dst, n = 0;
+
+	spin_lock_irqsave(&pfq->lock, flags);
+	dst = pfq->tail;
+	for (src = pfq->tail; src != pfq->head; src = (src + 1) % pfq->size) {
+		struct xe_pagefault *pf = &pfq->entries[src];
+
+		if (n < max && pf->asid == asid && pf->va >= start && pf->va < end &&
+		    (writable || pf->access == XE_EMU_ACCESS_READ)) {
+			out[n++] = *pf;
+			continue;
+		}
+		if (dst != src)
+			pfq->entries[dst] = *pf;
+		dst = (dst + 1) % pfq->size;
+	}
+	pfq->head = dst;
+	spin_unlock_irqrestore(&pfq->lock, flags);
+	return n;
+}
+EXPORT_SYMBOL_IF_KUNIT(xe_pagefault_queue_take);
+
 static struct xe_vm *xe_pagefault_vm(struct xe_device *xe, u32 asid)
 {
 	struct xe_vm *vm;
@@ -149,7 +198,8 @@ static struct xe_vm *xe_pagefault_vm(struct xe_device *xe, u32 asid)
 	return vm;
 }
 
-static int xe_pagefault_handle(struct xe_device *xe, const struct xe_pagefault *pf)
+static int xe_pagefault_handle(struct xe_device *xe, const struct xe_pagefault *pf,
+			       struct xe_svm_span *span)
 {
 	struct xe_vm *vm = xe_pagefault_vm(xe, pf->asid);
 	int err;
@@ -159,9 +209,39 @@ static int xe_pagefault_handle(struct xe_device *xe, const struct xe_pagefault *
 	if (!xe_vm_in_fault_mode(vm))
 		err = -EINVAL;
 	else
-		err = xe_vm_handle_fault(vm, pf->va, pf->access);
+		err = xe_vm_handle_fault(vm, pf->va, pf->access, span);
 	xe_vm_put(vm);
 	return err;
+}
+
+static void xe_pagefault_reply(struct xe_device *xe, const struct xe_pagefault *pf, int err)
+{
+	u32 reply[2] = { pf->fault_id, 0 };
+
+	if (err) {
+		drm_dbg(&xe->drm, "fault at %#llx (asid %u, access %u, reason %u) failed: %d\n",
+			pf->va, pf->asid, pf->access, pf->reason, err);
+		reply[1] = 1;
+		atomic64_inc(&xe->pf.failed);
+	}
+	atomic64_inc(&xe->pf.handled);
+	xe_ct_send(xe, XE_EMU_H2G_PAGE_FAULT_REPLY, reply, ARRAY_SIZE(reply));
+}
+
+/* Answers the queued faults that @span, just made reachable, serves. */
+static void xe_pagefault_coalesce(struct xe_device *xe, u32 asid, const struct xe_svm_span *span)
+{
+	struct xe_pagefault taken[16];
+	u32 i, n;
+
+	do {
+		n = xe_pagefault_queue_take(&xe->pf.queue, asid, span->start, span->end,
+					    span->writable, taken, ARRAY_SIZE(taken));
+		for (i = 0; i < n; i++)
+			xe_pagefault_reply(xe, &taken[i], 0);
+		if (n)
+			xe_svm_coalesced(xe, n);
+	} while (n == ARRAY_SIZE(taken));
 }
 
 static void xe_pagefault_work(struct work_struct *work)
@@ -172,17 +252,12 @@ static void xe_pagefault_work(struct work_struct *work)
 	struct xe_pagefault pf;
 
 	while (xe_pagefault_queue_pop(&xe->pf.queue, &pf)) {
-		u32 reply[2] = { pf.fault_id, 0 };
-		int err = xe_pagefault_handle(xe, &pf);
+		struct xe_svm_span span = {};
+		int err = xe_pagefault_handle(xe, &pf, &span);
 
-		if (err) {
-			drm_dbg(&xe->drm, "fault at %#llx (asid %u, access %u, reason %u) failed: %d\n",
-				pf.va, pf.asid, pf.access, pf.reason, err);
-			reply[1] = 1;
-			atomic64_inc(&xe->pf.failed);
-		}
-		atomic64_inc(&xe->pf.handled);
-		xe_ct_send(xe, XE_EMU_H2G_PAGE_FAULT_REPLY, reply, ARRAY_SIZE(reply));
+		xe_pagefault_reply(xe, &pf, err);
+		if (!err && span.end)
+			xe_pagefault_coalesce(xe, pf.asid, &span);
 
 		if (ktime_after(ktime_get(), slice_end)) {
 			queue_work(xe->pf.wq, work);

@@ -67,6 +67,8 @@ int xe_pagefault_queue_init(struct xe_pagefault_queue *pfq, u32 size);
 void xe_pagefault_queue_fini(struct xe_pagefault_queue *pfq);
 int xe_pagefault_queue_push(struct xe_pagefault_queue *pfq, const u32 *msg, u32 len);
 bool xe_pagefault_queue_pop(struct xe_pagefault_queue *pfq, struct xe_pagefault *pf);
+u32 xe_pagefault_queue_take(struct xe_pagefault_queue *pfq, u32 asid, u64 start, u64 end,
+			    bool writable, struct xe_pagefault *out, u32 max);
 int xe_pagefault_init(struct xe_device *xe);
 void xe_pagefault_g2h(struct xe_device *xe, const u32 *msg, u32 len);
 

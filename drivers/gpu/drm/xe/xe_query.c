@@ -171,7 +171,8 @@ static int xe_query_config(struct xe_device *xe, struct drm_xe_device_query *que
 	reply->info[DRM_XE_QUERY_CONFIG_REV_AND_DEVICE_ID] =
 		xe->info.devid | (u32)xe->info.revid << 16;
 	reply->info[DRM_XE_QUERY_CONFIG_FLAGS] = DRM_XE_QUERY_CONFIG_FLAG_HAS_VRAM |
-		DRM_XE_QUERY_CONFIG_FLAG_HAS_LOW_LATENCY;
+		DRM_XE_QUERY_CONFIG_FLAG_HAS_LOW_LATENCY |
+		DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR;
 	reply->info[DRM_XE_QUERY_CONFIG_MIN_ALIGNMENT] = xe->mem.vram.default_page_size;
 	reply->info[DRM_XE_QUERY_CONFIG_VA_BITS] = xe->info.va_bits;
 	/* 1 is normal priority; raising a queue above it needs CAP_SYS_NICE. */

@@ -25,6 +25,7 @@
 #include "xe_macros.h"
 #include "xe_pt.h"
 #include "xe_res_cursor.h"
+#include "xe_svm.h"
 #include "xe_sync.h"
 #include "xe_tlb_inval.h"
 #include "xe_vm.h"
@@ -86,16 +87,6 @@
 static struct xe_vma *to_xe_vma(struct drm_gpuva *gpuva)
 {
 	return container_of(gpuva, struct xe_vma, gpuva);
-}
-
-static u64 xe_vma_start(const struct xe_vma *vma)
-{
-	return vma->gpuva.va.addr;
-}
-
-static u64 xe_vma_end(const struct xe_vma *vma)
-{
-	return vma->gpuva.va.addr + vma->gpuva.va.range;
 }
 
 static struct xe_bo *xe_vma_bo(const struct xe_vma *vma)
@@ -278,7 +269,7 @@ static void xe_userptr_dma_unmap(struct xe_device *xe, const struct xe_userptr_p
 	unsigned long i;
 
 	for (i = 0; i < npages; i++) {
-		xe_dma_page_unmap(xe, pages[i].pfn);
+		xe_dma_page_unmap_order(xe, pages[i].pfn, 0, pages[i].addr);
 		if (!((i + 1) % XE_USERPTR_CHUNK_PAGES))
 			cond_resched();
 	}
@@ -629,6 +620,14 @@ static struct xe_vm *xe_vm_create(struct xe_device *xe, u32 flags)
 	drm_gpuvm_init(&vm->gpuvm, "xe", DRM_GPUVM_RESV_PROTECTED, &xe->drm, resv_obj,
 		       0, BIT_ULL(XE_VM_VA_BITS), 0, 0, &xe_gpuvm_ops);
 	drm_gem_object_put(resv_obj);
+
+	if (flags & XE_VM_FLAG_FAULT_MODE) {
+		err = xe_svm_init(vm);
+		if (err) {
+			xe_vm_put(vm);
+			return ERR_PTR(err);
+		}
+	}
 	return vm;
 
 err_pt:
@@ -650,8 +649,23 @@ static void xe_vm_close(struct xe_vm *vm)
 	struct drm_exec exec;
 	int err;
 
+	/*
+	 * The mirror goes first, without reservations (its lock ranks above
+	 * them): the GPU stops reaching mirrored memory, then every range and
+	 * notifier is removed, and the garbage collector is waited for.
+	 */
 	down_write(&vm->lock);
 	vm->closed = true;
+	drm_gpuvm_for_each_va(gpuva, &vm->gpuvm) {
+		if (to_xe_vma(gpuva)->flags & XE_VMA_CPU_MIRROR)
+			xe_vma_unbind(to_xe_vma(gpuva));
+		cond_resched();
+	}
+	xe_svm_close(vm);
+	up_write(&vm->lock);
+	xe_svm_fini(vm);
+
+	down_write(&vm->lock);
 	drm_exec_init(&exec, DRM_EXEC_IGNORE_DUPLICATES, 0);
 	drm_exec_until_all_locked(&exec) {
 		err = drm_gpuvm_prepare_vm(&vm->gpuvm, &exec, 0);
@@ -834,10 +848,14 @@ int xe_vm_destroy_ioctl(struct drm_device *dev, void *data, struct drm_file *fil
 #define XE_VM_BIND_FLAGS	(DRM_XE_VM_BIND_FLAG_READONLY |		\
 				 DRM_XE_VM_BIND_FLAG_IMMEDIATE |	\
 				 DRM_XE_VM_BIND_FLAG_NULL |		\
-				 DRM_XE_VM_BIND_FLAG_DUMPABLE)
+				 DRM_XE_VM_BIND_FLAG_DUMPABLE |		\
+				 DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR)
+
+#define XE_VM_BIND_FLAGS_NO_OBJ	(DRM_XE_VM_BIND_FLAG_NULL | DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR)
 
 static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind_op *op)
 {
+	bool mirror = op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
 	u64 end, uend;
 
 	if (XE_IOCTL_DBG(xe, op->extensions) || XE_IOCTL_DBG(xe, op->pad) ||
@@ -849,11 +867,17 @@ static int xe_vm_bind_op_check(struct xe_device *xe, const struct drm_xe_vm_bind
 			 op->op != DRM_XE_VM_BIND_OP_PREFETCH))
 		return -EINVAL;
 
+	/* A mirror maps nothing but the CPU's own addresses. */
+	if (XE_IOCTL_DBG(xe, mirror && op->op != DRM_XE_VM_BIND_OP_MAP) ||
+	    XE_IOCTL_DBG(xe, mirror && (op->flags & DRM_XE_VM_BIND_FLAG_NULL)))
+		return -EINVAL;
+
 	switch (op->op) {
 	case DRM_XE_VM_BIND_OP_MAP:
-		if (XE_IOCTL_DBG(xe, !!op->obj == !!(op->flags & DRM_XE_VM_BIND_FLAG_NULL)))
+		/* A BO, or nothing (NULL) or the CPU's memory (mirror) instead. */
+		if (XE_IOCTL_DBG(xe, !!op->obj == !!(op->flags & XE_VM_BIND_FLAGS_NO_OBJ)))
 			return -EINVAL;
-		if (XE_IOCTL_DBG(xe, (op->flags & DRM_XE_VM_BIND_FLAG_NULL) && op->obj_offset))
+		if (XE_IOCTL_DBG(xe, !op->obj && op->obj_offset))
 			return -EINVAL;
 		break;
 	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
@@ -995,9 +1019,17 @@ static bool xe_vm_bind_drop_vma(struct xe_vm_bind_ctx *ctx, struct xe_vma *vma)
 		dma_resv_wait_timeout(xe_vm_resv(ctx->vm), DMA_RESV_USAGE_BOOKKEEP, false,
 				      MAX_SCHEDULE_TIMEOUT);
 
-	mutex_lock(&ctx->vm->pt_lock);
-	zapped = xe_vma_zap_locked(vma);
-	mutex_unlock(&ctx->vm->pt_lock);
+	/*
+	 * A mirror's PTEs belong to its ranges, and none is left where the
+	 * bind removes it (xe_vm_bind_check_mirrors()): the pieces that stay
+	 * keep theirs.
+	 */
+	zapped = false;
+	if (!(vma->flags & XE_VMA_CPU_MIRROR)) {
+		mutex_lock(&ctx->vm->pt_lock);
+		zapped = xe_vma_zap_locked(vma);
+		mutex_unlock(&ctx->vm->pt_lock);
+	}
 	if (zapped)
 		xe_vm_bind_dirty(ctx, xe_vma_start(vma), xe_vma_end(vma));
 	bound |= xe_vm_bind_forget_userptr(ctx, vma);
@@ -1068,7 +1100,8 @@ static int xe_vm_bind_prefetch(struct xe_vm_bind_ctx *ctx, u64 start, u64 end, u
 		struct xe_vma *vma = to_xe_vma(gpuva);
 
 		cond_resched();
-		if (vma->flags & XE_VMA_USERPTR)
+		/* Mirrored memory is found by faults, range by range. */
+		if (vma->flags & (XE_VMA_USERPTR | XE_VMA_CPU_MIRROR))
 			continue;
 		if (gpuva->gem.obj) {
 			err = xe_bo_migrate(gem_to_xe_bo(gpuva->gem.obj), region);
@@ -1122,6 +1155,12 @@ static int xe_vm_bind_one(struct xe_vm_bind_ctx *ctx, const struct drm_xe_vm_bin
 		flags |= XE_VMA_READ_ONLY;
 	if (op->flags & DRM_XE_VM_BIND_FLAG_NULL)
 		flags |= XE_VMA_NULL;
+	if (op->flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR) {
+		/* Only the GPU's faults can follow the CPU's memory. */
+		if (XE_IOCTL_DBG(xe, !xe_vm_in_fault_mode(vm)))
+			return -EINVAL;
+		flags |= XE_VMA_CPU_MIRROR;
+	}
 
 	switch (op->op) {
 	case DRM_XE_VM_BIND_OP_MAP:
@@ -1204,6 +1243,39 @@ static int xe_vm_bind_userptrs(struct xe_vm_bind_ctx *ctx, int err)
 		}
 	}
 	return err;
+}
+
+/*
+ * Binds that remove part of a mirror must find no range there: the GPU
+ * still uses that memory (-EBUSY). Checked before anything changes, and
+ * before reservations are taken; faults cannot add ranges meanwhile, as
+ * they take &xe_vm.lock for reading.
+ */
+static int xe_vm_bind_check_mirrors(struct xe_vm *vm, const struct drm_xe_vm_bind_op *ops,
+				    u32 num)
+{
+	struct drm_gpuva *gpuva;
+	u32 i;
+	int err;
+
+	for (i = 0; i < num; i++) {
+		u64 start = ops[i].addr, end = ops[i].addr + ops[i].range;
+
+		if (ops[i].op == DRM_XE_VM_BIND_OP_UNMAP_ALL ||
+		    ops[i].op == DRM_XE_VM_BIND_OP_PREFETCH)
+			continue;
+		drm_gpuvm_for_each_va_range(gpuva, &vm->gpuvm, start, end) {
+			struct xe_vma *vma = to_xe_vma(gpuva);
+
+			if (!(vma->flags & XE_VMA_CPU_MIRROR))
+				continue;
+			err = xe_svm_check_unbind(vm, max(start, xe_vma_start(vma)),
+						  min(end, xe_vma_end(vma)));
+			if (XE_IOCTL_DBG(vm->xe, err))
+				return err;
+		}
+	}
+	return 0;
 }
 
 /* Locks the VM, every BO named, and every BO mapped where binds land. */
@@ -1368,6 +1440,9 @@ int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 		err = -ENOENT;
 		goto out_unlock;
 	}
+	err = xe_vm_bind_check_mirrors(ctx.vm, ops, args->num_binds);
+	if (err)
+		goto out_unlock;
 
 	drm_exec_init(&exec, DRM_EXEC_INTERRUPTIBLE_WAIT | DRM_EXEC_IGNORE_DUPLICATES, 0);
 	ctx.exec = &exec;
@@ -1525,8 +1600,11 @@ int xe_vm_rebind(struct xe_vm *vm)
  * @vm: the VM
  * @addr: faulting address
  * @access: XE_EMU_ACCESS_*
+ * @span: set, for a fault on mirrored memory, to what the resolution made
+ *	  reachable (see xe_svm_handle_fault()); untouched otherwise
  *
- * Binds the mapping that covers @addr: the whole of a userptr VMA, whose
+ * Mirrored memory is resolved range by range by xe_svm_handle_fault().
+ * Otherwise, binds the mapping that covers @addr: the whole of a userptr VMA, whose
  * pages are found together, and for a BO (validated first, so moved back
  * if TTM evicted it) or a NULL mapping the aligned window of
  * XE_FAULT_BIND_BO or XE_FAULT_BIND_NULL bytes around @addr, so that the
@@ -1536,7 +1614,7 @@ int xe_vm_rebind(struct xe_vm *vm)
  * atomic through a read-only mapping; -ENOENT when nothing is mapped
  * there; -EFAULT when user memory is gone; other errors of validation.
  */
-int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access)
+int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access, struct xe_svm_span *span)
 {
 	struct drm_gpuva *gpuva;
 	struct xe_vma *vma;
@@ -1555,6 +1633,10 @@ int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access)
 		goto out;
 	}
 
+	if (vma->flags & XE_VMA_CPU_MIRROR) {
+		err = xe_svm_handle_fault(vm, vma, addr, access, span);
+		goto out;
+	}
 	if (vma->flags & XE_VMA_USERPTR) {
 		err = xe_userptr_bind(vma);
 		goto out;

@@ -12,6 +12,7 @@ struct drm_device;
 struct drm_file;
 struct xe_bo;
 struct xe_file;
+struct xe_svm_span;
 
 struct xe_vm *xe_vm_lookup(struct xe_file *xef, u32 id);
 void xe_vm_file_close(struct xe_file *xef);
@@ -20,7 +21,7 @@ int xe_vm_invalidate_tlb(struct xe_vm *vm, u64 start, u64 end);
 int xe_vm_bo_move_notify(struct xe_bo *bo);
 int xe_vm_userptr_refresh(struct xe_vm *vm);
 int xe_vm_rebind(struct xe_vm *vm);
-int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access);
+int xe_vm_handle_fault(struct xe_vm *vm, u64 addr, u32 access, struct xe_svm_span *span);
 
 int xe_vm_create_ioctl(struct drm_device *dev, void *data, struct drm_file *file);
 int xe_vm_destroy_ioctl(struct drm_device *dev, void *data, struct drm_file *file);
@@ -79,6 +80,39 @@ static inline bool xe_vm_in_fault_mode(const struct xe_vm *vm)
 static inline bool xe_vm_in_lr_mode(const struct xe_vm *vm)
 {
 	return vm->flags & XE_VM_FLAG_LR_MODE;
+}
+
+/**
+ * xe_vma_start() - first address of a VMA
+ * @vma: the VMA
+ *
+ * Return: the address.
+ */
+static inline u64 xe_vma_start(const struct xe_vma *vma)
+{
+	return vma->gpuva.va.addr;
+}
+
+/**
+ * xe_vma_end() - end of a VMA
+ * @vma: the VMA
+ *
+ * Return: the first address after it.
+ */
+static inline u64 xe_vma_end(const struct xe_vma *vma)
+{
+	return vma->gpuva.va.addr + vma->gpuva.va.range;
+}
+
+/**
+ * xe_vma_read_only() - may the GPU only read through a VMA?
+ * @vma: the VMA
+ *
+ * Return: true for VMAs bound with DRM_XE_VM_BIND_FLAG_READONLY.
+ */
+static inline bool xe_vma_read_only(const struct xe_vma *vma)
+{
+	return vma->flags & XE_VMA_READ_ONLY;
 }
 
 #endif

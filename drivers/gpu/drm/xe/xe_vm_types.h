@@ -12,6 +12,8 @@
 
 #include <drm/drm_gpuvm.h>
 
+#include "xe_svm_types.h"
+
 struct xe_device;
 struct xe_pt;
 
@@ -49,6 +51,8 @@ struct xe_vm {
 	u64 empty[4];
 	/** @scratch: shared scratch tables (levels 2 and 1), scratch VMs only */
 	struct xe_pt *scratch[2];
+	/** @svm: the CPU-address mirror, in fault-mode VMs */
+	struct xe_svm svm;
 	/** @closed: destroyed by userspace; no new binds or jobs */
 	bool closed;
 };
@@ -59,6 +63,8 @@ struct xe_vm {
 #define XE_VMA_NULL		BIT(1)
 /* The VMA mirrors user memory (userptr). */
 #define XE_VMA_USERPTR		BIT(2)
+/* The VMA mirrors the CPU address space (SVM); its ranges own the PTEs. */
+#define XE_VMA_CPU_MIRROR	BIT(3)
 
 /**
  * struct xe_userptr_page - one page of a userptr, as the device reaches it
