@@ -1,0 +1,661 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Shared virtual memory: a fault-mode VM (LR_MODE | FAULT_MODE) whose GPU
+ * addresses [0, 1 << va_bits) mirror the process's CPU address space
+ * (VM_BIND MAP with DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR). The GPU then works
+ * on plain CPU memory at its CPU addresses, with nothing bound or pinned:
+ * batches and user fences live in malloc'd memory, and every access the GPU
+ * makes is resolved by a fault.
+ *
+ * The tests cover:
+ *  - the bind's arguments, the config flag, BO mappings inside a mirror,
+ *    and UNMAP of mirrored parts the GPU still uses (-EBUSY);
+ *  - every kind of CPU memory: malloc (small, large and unaligned),
+ *    private and shared anonymous mappings, files mapped shared and
+ *    private, MAP_FIXED, the stack, .data and .bss, mlock'd memory;
+ *  - the CPU changing memory the GPU uses: free and malloc again, munmap
+ *    (whole and partial), mremap, mprotect, MADV_DONTNEED and fork;
+ *  - threads and processes using the GPU at once;
+ *  - huge mostly untouched mappings, which cost only what the GPU touches;
+ *  - the notifier-sequence retry protocol, with collisions injected by the
+ *    debug kernel (svm_inject_collisions; those tests skip without it) or
+ *    caused by a CPU thread, and its time bound;
+ *  - a fault storm of many queues on one page, answered by one resolution;
+ *  - accesses with no usable CPU memory behind them, which fail quietly:
+ *    the queue is banned, the VM keeps working.
+ *
+ * Every value the GPU writes is read back by the CPU, and what the GPU was
+ * not asked to write is checked unchanged. The fault handler's counters
+ * (gt0/stats in the device's debugfs directory) are printed where they tell
+ * what happened, and checked where the design fixes them.
+ *
+ * The harness's EXPECT_*() and ASSERT_*() macros expand to two statements,
+ * so they are always braced when they form the body of an if, else or for.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "kselftest_harness.h"
+#include "xe_ioctl.h"
+
+/*
+ * The harness keeps the pid of fork() in a non-volatile local of the
+ * function calling setjmp(), into which test bodies get inlined; GCC then
+ * warns about it. Only the path after a failed ASSERT_*() is affected.
+ */
+#pragma GCC diagnostic ignored "-Wclobbered"
+
+#define VM_FLAGS	(DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE)
+
+/* What the GPU writes to a user fence when a job is done. */
+#define FENCE_DONE	0xd0d0f00dull
+
+/* Generous: a fault on 2 MiB of mirrored memory takes a while in a debug guest. */
+#define WAIT_NS		(60 * 1000000000LL)
+#define MS		1000000LL
+
+#define PAGE		SZ_4K
+
+/* The batch of a fixture: 16 KiB of commands, and its user fence, malloc'd. */
+#define BATCH_DWORDS	4096
+
+#define KNOB_INJECT	"svm_inject_collisions"
+#define INJECT_ALWAYS	4294967295ll
+/* The fault handler's time bound for retries (XE_SVM_RETRY_MS). */
+#define RETRY_MS	2000
+
+struct svm_batch {
+	uint64_t fence;
+	uint32_t cs[BATCH_DWORDS];
+};
+
+FIXTURE(xe_svm) {
+	int fd;
+	uint32_t vm;		/* fault mode, mirrors [0, mirror_end) */
+	uint64_t mirror_end;
+	uint32_t queue;		/* compute engine 0 */
+	uint32_t copy;		/* copy engine 0 */
+	struct svm_batch *batch;
+	bool knob;		/* svm_inject_collisions exists */
+};
+
+static uint64_t addr_of(const void *ptr)
+{
+	return to_user_pointer(ptr);
+}
+
+/* A fault-mode VM mirroring [0, end) of the CPU's address space; 0 with errno. */
+static uint32_t svm_vm_create(int fd, uint64_t end, uint32_t mirror_flags)
+{
+	uint32_t vm = xe_vm_create(fd, VM_FLAGS);
+	int ret;
+
+	if (!vm)
+		return 0;
+	ret = xe_vm_bind_mirror(fd, vm, 0, end, mirror_flags);
+	if (ret) {
+		xe_vm_destroy(fd, vm);
+		errno = -ret;
+		return 0;
+	}
+	return vm;
+}
+
+FIXTURE_SETUP(xe_svm)
+{
+	self->fd = drm_open_driver_xe();
+	if (self->fd < 0 && !xe_devices_expected())
+		SKIP(return, "no xe device found");
+	ASSERT_GE(self->fd, 0) {
+		TH_LOG("xe is loaded but no device could be opened: %s", strerror(errno));
+	}
+	if (!(xe_config(self->fd, DRM_XE_QUERY_CONFIG_FLAGS) &
+	      DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR))
+		SKIP(return, "the device cannot mirror CPU memory");
+
+	/* A test killed on a timeout may have left collisions injected. */
+	self->knob = !xe_debugfs_write(self->fd, KNOB_INJECT, 0);
+
+	self->mirror_end = 1ull << xe_va_bits(self->fd);
+	self->vm = svm_vm_create(self->fd, self->mirror_end, 0);
+	ASSERT_NE(0u, self->vm) {
+		TH_LOG("mirror VM: %s", strerror(errno));
+	}
+	self->queue = xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0);
+	ASSERT_NE(0u, self->queue);
+	self->copy = xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COPY, 0);
+	ASSERT_NE(0u, self->copy);
+	self->batch = malloc(sizeof(*self->batch));
+	ASSERT_NE(NULL, self->batch);
+}
+
+FIXTURE_TEARDOWN(xe_svm)
+{
+	if (self->knob)
+		xe_debugfs_write(self->fd, KNOB_INJECT, 0);
+	free(self->batch);
+	if (self->copy)
+		xe_exec_queue_destroy(self->fd, self->copy);
+	if (self->queue)
+		xe_exec_queue_destroy(self->fd, self->queue);
+	if (self->vm)
+		xe_vm_destroy(self->fd, self->vm);
+	if (self->fd >= 0)
+		close(self->fd);
+}
+
+/* --- running jobs ------------------------------------------------------- */
+
+/* Runs the batch at cs on queue; the GPU writes FENCE_DONE to *fence when done. */
+static int svm_submit(int fd, uint32_t queue, const uint32_t *cs, uint64_t *fence)
+{
+	struct drm_xe_sync sync = xe_sync_ufence(addr_of(fence), FENCE_DONE);
+
+	__atomic_store_n(fence, 0, __ATOMIC_SEQ_CST);
+	return xe_exec(fd, queue, addr_of(cs), &sync, 1);
+}
+
+static int svm_wait(int fd, uint32_t queue, uint64_t *fence, int64_t timeout_ns)
+{
+	return xe_wait_ufence(fd, fence, FENCE_DONE, queue, timeout_ns);
+}
+
+/* 0 once the job completed; the error of EXEC or of the wait (-EIO: banned). */
+static int svm_run(int fd, uint32_t queue, const uint32_t *cs, uint64_t *fence)
+{
+	int ret = svm_submit(fd, queue, cs, fence);
+
+	return ret ?: svm_wait(fd, queue, fence, WAIT_NS);
+}
+
+static int run_batch(FIXTURE_DATA(xe_svm) *self, uint32_t queue)
+{
+	return svm_run(self->fd, queue, self->batch->cs, &self->batch->fence);
+}
+
+/* The fixture's batch becomes "store value at ptr". */
+static void store_batch(FIXTURE_DATA(xe_svm) *self, const void *ptr, uint32_t value)
+{
+	uint32_t *cs = self->batch->cs;
+
+	cs = xe_emit_store_dword(cs, addr_of(ptr), value);
+	xe_emit_bb_end(cs);
+}
+
+static int store_run(FIXTURE_DATA(xe_svm) *self, void *ptr, uint32_t value)
+{
+	store_batch(self, ptr, value);
+	return run_batch(self, self->queue);
+}
+
+/*
+ * The fixture's batch, run on a new queue of the VM on engine class 0,
+ * must fail: the wait reports the ban, the fence stays unwritten, the queue
+ * is banned.
+ */
+static void expect_fail(struct __test_metadata *_metadata, FIXTURE_DATA(xe_svm) *self,
+			uint16_t engine_class)
+{
+	uint32_t queue = xe_exec_queue_create(self->fd, self->vm, engine_class, 0);
+
+	ASSERT_NE(0u, queue);
+	EXPECT_EQ(-EIO, run_batch(self, queue));
+	EXPECT_EQ(0u, __atomic_load_n(&self->batch->fence, __ATOMIC_SEQ_CST));
+	EXPECT_EQ(1, xe_wait_banned(self->fd, queue, XE_TIMEOUT_NS));
+	EXPECT_EQ(0, xe_exec_queue_destroy(self->fd, queue));
+}
+
+/* --- memory ---------------------------------------------------------------- */
+
+/* size bytes of fresh anonymous memory at an address aligned to align, or NULL. */
+static void *map_aligned(size_t size, size_t align)
+{
+	size_t len = size + align;
+	char *p, *a;
+
+	p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		return NULL;
+	a = (char *)(((uintptr_t)p + align - 1) & ~(uintptr_t)(align - 1));
+	if (a > p)
+		munmap(p, a - p);
+	if (a + size < p + len)
+		munmap(a + size, p + len - (a + size));
+	return a;
+}
+
+/*
+ * size bytes of fresh anonymous memory between two PROT_NONE pages: a CPU
+ * VMA of its own, so that the ranges the GPU faults in stay inside it.
+ */
+static void *map_isolated(size_t size)
+{
+	char *p = mmap(NULL, size + 2 * PAGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	if (mprotect(p + PAGE, size, PROT_READ | PROT_WRITE)) {
+		munmap(p, size + 2 * PAGE);
+		return NULL;
+	}
+	return p + PAGE;
+}
+
+static void unmap_isolated(void *ptr, size_t size)
+{
+	munmap((char *)ptr - PAGE, size + 2 * PAGE);
+}
+
+static uint32_t rd32(const void *ptr)
+{
+	return xe_rd32(ptr, 0);
+}
+
+/* The first dword where a and b differ, or -1. */
+static long first_diff(const void *a, const void *b, size_t size)
+{
+	const uint8_t *x = a, *y = b;
+	size_t i;
+
+	if (!memcmp(a, b, size))
+		return -1;
+	for (i = 0; i < size; i++)
+		if (x[i] != y[i])
+			return i & ~3ul;
+	return -1;
+}
+
+/* Expects size bytes at ptr to be those at want, and tells where they are not. */
+static void expect_bytes(struct __test_metadata *_metadata, const void *ptr, const void *want,
+			 size_t size, const char *what)
+{
+	long off = first_diff(ptr, want, size);
+	size_t n = 0, i;
+
+	if (off < 0)
+		return;
+	for (i = off; i + 4 <= size; i += 4)
+		n += memcmp((const char *)ptr + i, (const char *)want + i, 4) != 0;
+	EXPECT_EQ(-1, off) {
+		uint32_t got = 0, exp = 0;
+
+		memcpy(&got, (const char *)ptr + off, off + 4 <= (long)size ? 4 : size - off);
+		memcpy(&exp, (const char *)want + off, off + 4 <= (long)size ? 4 : size - off);
+		TH_LOG("%s: offset %#lx of %#zx (%p) is %#x, expected %#x; %zu dwords differ",
+		       what, off, size, (const char *)ptr + off, got, exp, n);
+	}
+}
+
+static uint32_t gpu_value(uint32_t tag, unsigned int k)
+{
+	return (tag << 16 | (k & 0xffff)) ^ 0x80008000u;
+}
+
+/*
+ * The GPU stores values derived from tag into [ptr, ptr + size): the first
+ * and last dwords, and one dword in each page between (in every stride
+ * bytes, for large sizes); then it increments three dwords twice, with
+ * MI_ATOMIC, which reads what the CPU left there. The CPU then compares
+ * every byte with what it expects: its own bytes wherever the GPU wrote
+ * nothing.
+ *
+ * fresh: the memory was never touched and reads zero; the CPU does not
+ * touch it before the GPU does, so the GPU's faults bring the pages in.
+ * Otherwise the CPU first writes values of its own into the dwords the
+ * atomics increment.
+ */
+static void gpu_write_check_on(struct __test_metadata *_metadata, FIXTURE_DATA(xe_svm) *self,
+			       uint32_t queue, void *ptr, size_t size, uint32_t tag, bool fresh)
+{
+	uint32_t *cs = self->batch->cs, *limit = cs + BATCH_DWORDS - 16;
+	uint8_t *mem = ptr, *shadow;
+	uint64_t atomics[3], off, stride = PAGE;
+	unsigned int k = 0, i;
+	uint32_t v;
+
+	ASSERT_EQ(0u, addr_of(ptr) & 3);
+	ASSERT_GE(size, 16u);
+	while (size / stride > 1024)
+		stride *= 2;
+	atomics[0] = 4;
+	atomics[1] = (size / 2) & ~3ul;
+	atomics[2] = (size - 8) & ~3ul;
+
+	shadow = calloc(1, size);
+	ASSERT_NE(NULL, shadow);
+	if (!fresh) {
+		for (i = 0; i < 3; i++)
+			xe_wr32(mem, atomics[i], 0x1000 * (i + 1) + tag);
+		memcpy(shadow, mem, size);
+	}
+
+	/* The first dword, one in each stride, the last dword. */
+	off = 0;
+	while (off + 4 <= size && cs < limit) {
+		v = gpu_value(tag, k++);
+		cs = xe_emit_store_dword(cs, addr_of(mem + off), v);
+		memcpy(shadow + off, &v, 4);
+		if (off == ((size - 4) & ~3ul))
+			break;
+		off = (addr_of(mem + off) + stride) / stride * stride - addr_of(mem);
+		if (off + 4 > size)
+			off = (size - 4) & ~3ul;
+	}
+	for (i = 0; i < 3 && cs < limit; i++) {
+		cs = xe_emit_atomic(cs, ATOMIC_INC, addr_of(mem + atomics[i]));
+		cs = xe_emit_atomic(cs, ATOMIC_INC, addr_of(mem + atomics[i]));
+		memcpy(&v, shadow + atomics[i], 4);
+		v += 2;
+		memcpy(shadow + atomics[i], &v, 4);
+	}
+	ASSERT_LT(cs, limit);
+	xe_emit_bb_end(cs);
+
+	ASSERT_EQ(0, run_batch(self, queue)) {
+		TH_LOG("%u stores into %#zx bytes at %p", k, size, ptr);
+	}
+	expect_bytes(_metadata, mem, shadow, size, "after the GPU's writes");
+	free(shadow);
+}
+
+static void gpu_write_check(struct __test_metadata *_metadata, FIXTURE_DATA(xe_svm) *self,
+			    void *ptr, size_t size, uint32_t tag, bool fresh)
+{
+	gpu_write_check_on(_metadata, self, self->queue, ptr, size, tag, fresh);
+}
+
+/* --- the device's counters ------------------------------------------------- */
+
+/* A counter of gt0/stats, or -1 if it cannot be read. */
+static long long stat_get(int fd, const char *name)
+{
+	long long value;
+
+	return xe_gt_stat(fd, 0, name, &value) ? -1 : value;
+}
+
+static bool stats_readable(int fd)
+{
+	return stat_get(fd, "svm_range_count") >= 0;
+}
+
+/* Sum over the range sizes of svm_<size>_<what>. */
+static long long stat_sizes(int fd, const char *what)
+{
+	static const char * const sizes[] = { "4K", "64K", "2M" };
+	long long sum = 0, v;
+	char name[64];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(sizes); i++) {
+		snprintf(name, sizeof(name), "svm_%s_%s", sizes[i], what);
+		v = stat_get(fd, name);
+		if (v < 0)
+			return -1;
+		sum += v;
+	}
+	return sum;
+}
+
+/* --- the bind ----------------------------------------------------------------- */
+
+TEST_F_TIMEOUT(xe_svm, config_flag, 30)
+{
+	uint64_t flags = xe_config(self->fd, DRM_XE_QUERY_CONFIG_FLAGS);
+
+	EXPECT_NE(0u, flags & DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR);
+	EXPECT_EQ(48, xe_va_bits(self->fd));
+}
+
+static int bind_op(int fd, uint32_t vm, struct drm_xe_vm_bind_op op)
+{
+	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
+}
+
+/* The mirror flag's arguments, one wrong field at a time. */
+TEST_F_TIMEOUT(xe_svm, mirror_args, 60)
+{
+	const uint64_t end = self->mirror_end;
+	struct drm_xe_vm_bind_op op;
+	struct xe_buf bo;
+	uint32_t vm;
+	char *mem;
+
+	/* Only fault-mode VMs follow the CPU. */
+	vm = xe_vm_create(self->fd, 0);
+	ASSERT_NE(0u, vm);
+	EXPECT_EQ(-EINVAL, xe_vm_bind_mirror(self->fd, vm, 0, end, 0));
+	EXPECT_EQ(0, xe_vm_destroy(self->fd, vm));
+	vm = xe_vm_create(self->fd, DRM_XE_VM_CREATE_FLAG_LR_MODE);
+	ASSERT_NE(0u, vm);
+	EXPECT_EQ(-EINVAL, xe_vm_bind_mirror(self->fd, vm, 0, end, 0));
+	EXPECT_EQ(0, xe_vm_destroy(self->fd, vm));
+
+	vm = xe_vm_create(self->fd, VM_FLAGS);
+	ASSERT_NE(0u, vm);
+	ASSERT_EQ(0, xe_buf_create(self->fd, XE_BUF_SYSMEM, SZ_64K, &bo));
+
+	op = xe_bind_op_mirror(0, end, 0);
+	op.obj = bo.handle;
+	EXPECT_EQ(-EINVAL, bind_op(self->fd, vm, op));
+	op = xe_bind_op_mirror(0, end, 0);
+	op.cpu_addr_mirror_offset = SZ_4K;
+	EXPECT_EQ(-EINVAL, bind_op(self->fd, vm, op));
+	op.cpu_addr_mirror_offset = -(int64_t)SZ_4K;
+	EXPECT_EQ(-EINVAL, bind_op(self->fd, vm, op));
+	op = xe_bind_op_mirror(0, end, DRM_XE_VM_BIND_FLAG_NULL);
+	EXPECT_EQ(-EINVAL, bind_op(self->fd, vm, op));
+
+	/* The flag on every other op. */
+	op = xe_bind_op_unmap(0, end);
+	op.flags |= DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
+	EXPECT_EQ(-EINVAL, bind_op(self->fd, vm, op));
+	mem = map_aligned(SZ_64K, SZ_64K);
+	ASSERT_NE(NULL, mem);
+	op = xe_bind_op_userptr(mem, addr_of(mem), SZ_64K, DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR);
+	EXPECT_EQ(-EINVAL, bind_op(self->fd, vm, op));
+	op = xe_bind_op_prefetch(0, end, 0);
+	op.flags |= DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
+	EXPECT_EQ(-EINVAL, bind_op(self->fd, vm, op));
+
+	/* None of that left a mapping behind: the same VM still mirrors once. */
+	EXPECT_EQ(0, xe_vm_bind_mirror(self->fd, vm, 0, end, 0));
+	EXPECT_EQ(0, xe_vm_destroy(self->fd, vm));
+
+	/* Nor did it disturb the fixture's VM. */
+	ASSERT_EQ(0, store_run(self, mem + 0x40, 0x600d));
+	EXPECT_EQ(0x600du, rd32(mem + 0x40));
+
+	munmap(mem, SZ_64K);
+	xe_buf_destroy(self->fd, &bo);
+}
+
+/* Only [base, base + 2 MiB) is mirrored: the GPU reaches nothing outside it. */
+TEST_F_TIMEOUT(xe_svm, mirror_window, 60)
+{
+	char *win = map_aligned(SZ_2M, SZ_2M);
+	struct svm_batch *b = (struct svm_batch *)win;
+	uint32_t *outside = malloc(64), vm, queue, *cs;
+
+	ASSERT_NE(NULL, win);
+	ASSERT_NE(NULL, outside);
+	outside[0] = 0x1234;
+	vm = svm_vm_create(self->fd, 0, 0);
+	EXPECT_EQ(0u, vm);
+	vm = xe_vm_create(self->fd, VM_FLAGS);
+	ASSERT_NE(0u, vm);
+	ASSERT_EQ(0, xe_vm_bind_mirror(self->fd, vm, addr_of(win), SZ_2M, 0));
+	queue = xe_exec_queue_create(self->fd, vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0);
+	ASSERT_NE(0u, queue);
+
+	cs = xe_emit_store_dword(b->cs, addr_of(win + SZ_1M), 0xa1);
+	cs = xe_emit_store_dword(cs, addr_of(win + SZ_2M - 4), 0xa2);
+	xe_emit_bb_end(cs);
+	ASSERT_EQ(0, svm_run(self->fd, queue, b->cs, &b->fence));
+	EXPECT_EQ(0xa1u, rd32(win + SZ_1M));
+	EXPECT_EQ(0xa2u, rd32(win + SZ_2M - 4));
+
+	cs = xe_emit_store_dword(b->cs, addr_of(outside), 0xbad);
+	xe_emit_bb_end(cs);
+	EXPECT_EQ(-EIO, svm_run(self->fd, queue, b->cs, &b->fence));
+	EXPECT_EQ(1, xe_wait_banned(self->fd, queue, XE_TIMEOUT_NS));
+	EXPECT_EQ(0x1234u, outside[0]);
+
+	xe_exec_queue_destroy(self->fd, queue);
+	xe_vm_destroy(self->fd, vm);
+	free(outside);
+	munmap(win, SZ_2M);
+}
+
+/*
+ * A read-only mirror: the GPU reads CPU memory (the batch, a copy's
+ * source) but may not write it. The fence and the copy's destination are
+ * a BO bound where its CPU mapping is, so the CPU sees them at the same
+ * address.
+ */
+TEST_F_TIMEOUT(xe_svm, mirror_readonly, 60)
+{
+	struct svm_batch *b = malloc(sizeof(*b));
+	uint32_t *src = malloc(256), vm, queue, *cs, *dst;
+	struct xe_buf bo;
+	unsigned int i;
+
+	ASSERT_NE(NULL, b);
+	ASSERT_NE(NULL, src);
+	for (i = 0; i < 64; i++)
+		src[i] = 0x3000 + i * 7;
+	vm = svm_vm_create(self->fd, self->mirror_end, DRM_XE_VM_BIND_FLAG_READONLY);
+	ASSERT_NE(0u, vm);
+	ASSERT_EQ(0, xe_buf_create(self->fd, XE_BUF_SYSMEM, SZ_64K, &bo));
+	ASSERT_EQ(0, xe_vm_bind_bo(self->fd, vm, bo.handle, 0, addr_of(bo.ptr), SZ_64K, 0));
+	queue = xe_exec_queue_create(self->fd, vm, DRM_XE_ENGINE_CLASS_COPY, 0);
+	ASSERT_NE(0u, queue);
+	dst = (uint32_t *)((char *)bo.ptr + SZ_4K);
+
+	cs = xe_emit_mem_copy(b->cs, addr_of(dst), addr_of(src), 256);
+	cs = xe_emit_store_dword(cs, addr_of(dst + 100), 0x77);
+	xe_emit_bb_end(cs);
+	ASSERT_EQ(0, svm_run(self->fd, queue, b->cs, (uint64_t *)bo.ptr));
+	expect_bytes(_metadata, dst, src, 256, "copied through a read-only mirror");
+	EXPECT_EQ(0x77u, dst[100]);
+
+	cs = xe_emit_store_dword(b->cs, addr_of(src + 3), 0xbad);
+	xe_emit_bb_end(cs);
+	EXPECT_EQ(-EIO, svm_run(self->fd, queue, b->cs, (uint64_t *)bo.ptr));
+	EXPECT_EQ(1, xe_wait_banned(self->fd, queue, XE_TIMEOUT_NS));
+	EXPECT_EQ(0x3000u + 3 * 7, src[3]);
+
+	xe_exec_queue_destroy(self->fd, queue);
+	xe_vm_destroy(self->fd, vm);
+	xe_buf_destroy(self->fd, &bo);
+	free(src);
+	free(b);
+}
+
+/*
+ * A BO bound inside the mirror replaces that part of it, over live CPU
+ * memory: the GPU's writes land in the BO, the CPU memory keeps its bytes.
+ * Unbinding the BO leaves a hole; mirroring the hole again makes the GPU
+ * reach the CPU memory once more.
+ */
+TEST_F_TIMEOUT(xe_svm, bo_in_mirror, 60)
+{
+	char *mem = map_aligned(SZ_64K, SZ_64K), *near = malloc(64);
+	uint8_t want[SZ_64K];
+	struct xe_buf bo;
+
+	ASSERT_NE(NULL, mem);
+	ASSERT_NE(NULL, near);
+	memset(mem, 0x11, SZ_64K);
+	memset(want, 0x11, SZ_64K);
+	ASSERT_EQ(0, xe_buf_create(self->fd, XE_BUF_SYSMEM, SZ_64K, &bo));
+	ASSERT_EQ(0, xe_vm_bind_bo(self->fd, self->vm, bo.handle, 0, addr_of(mem), SZ_64K, 0));
+
+	ASSERT_EQ(0, store_run(self, mem + 0x10, 0xb0));
+	ASSERT_EQ(0, store_run(self, mem + SZ_64K - 4, 0xb1));
+	EXPECT_EQ(0xb0u, xe_rd32(bo.ptr, 0x10));
+	EXPECT_EQ(0xb1u, xe_rd32(bo.ptr, SZ_64K - 4));
+	expect_bytes(_metadata, mem, want, SZ_64K, "CPU memory under a BO binding");
+
+	/* The mirror around the BO still works. */
+	ASSERT_EQ(0, store_run(self, near, 0xc0));
+	EXPECT_EQ(0xc0u, rd32(near));
+
+	/* Without the BO, nothing is mapped there. */
+	ASSERT_EQ(0, xe_vm_unbind(self->fd, self->vm, addr_of(mem), SZ_64K));
+	store_batch(self, mem + 0x20, 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+	EXPECT_EQ(0u, xe_rd32(bo.ptr, 0x20));
+	expect_bytes(_metadata, mem, want, SZ_64K, "CPU memory in a hole of the mirror");
+
+	/* Mirrored again: the GPU writes the CPU memory. */
+	ASSERT_EQ(0, xe_vm_bind_mirror(self->fd, self->vm, addr_of(mem), SZ_64K, 0));
+	ASSERT_EQ(0, store_run(self, mem + 0x30, 0xd0));
+	want[0x30] = 0xd0;
+	want[0x31] = want[0x32] = want[0x33] = 0;
+	expect_bytes(_metadata, mem, want, SZ_64K, "CPU memory mirrored again");
+	EXPECT_EQ(0xb0u, xe_rd32(bo.ptr, 0x10));
+
+	munmap(mem, SZ_64K);
+	free(near);
+	xe_buf_destroy(self->fd, &bo);
+}
+
+/*
+ * UNMAP of mirrored addresses the GPU still maps fails with -EBUSY and
+ * changes nothing; once the CPU unmapped the memory, its ranges are
+ * collected and UNMAP succeeds. Untouched parts unmap at once.
+ */
+TEST_F_TIMEOUT(xe_svm, unmap_busy, 60)
+{
+	char *mem = map_aligned(SZ_2M, SZ_2M), *idle = map_aligned(SZ_2M, SZ_2M);
+	uint64_t addr = addr_of(mem);
+	struct xe_buf bo;
+
+	ASSERT_NE(NULL, mem);
+	ASSERT_NE(NULL, idle);
+	ASSERT_EQ(0, store_run(self, mem + SZ_1M, 0x51));
+	EXPECT_EQ(0x51u, rd32(mem + SZ_1M));
+
+	EXPECT_EQ(-EBUSY, xe_vm_unbind(self->fd, self->vm, addr, SZ_2M));
+	EXPECT_EQ(-EBUSY, xe_vm_unbind(self->fd, self->vm, addr + SZ_64K, SZ_64K));
+	EXPECT_EQ(-EBUSY, xe_vm_unbind(self->fd, self->vm, 0, self->mirror_end));
+	/* A BO over it would remove that part of the mirror too. */
+	ASSERT_EQ(0, xe_buf_create(self->fd, XE_BUF_SYSMEM, SZ_64K, &bo));
+	EXPECT_EQ(-EBUSY, xe_vm_bind_bo(self->fd, self->vm, bo.handle, 0, addr, SZ_64K, 0));
+	xe_buf_destroy(self->fd, &bo);
+	ASSERT_EQ(0, store_run(self, mem + SZ_1M + 4, 0x52));
+	EXPECT_EQ(0x52u, rd32(mem + SZ_1M + 4));
+
+	/* Memory the GPU never touched is not busy. */
+	EXPECT_EQ(0, xe_vm_unbind(self->fd, self->vm, addr_of(idle), SZ_2M));
+	store_batch(self, idle, 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+	EXPECT_EQ(0, xe_vm_bind_mirror(self->fd, self->vm, addr_of(idle), SZ_2M, 0));
+	ASSERT_EQ(0, store_run(self, idle + 8, 0x53));
+	EXPECT_EQ(0x53u, rd32(idle + 8));
+
+	/* Gone on the CPU: the ranges go with it. */
+	ASSERT_EQ(0, munmap(mem, SZ_2M));
+	EXPECT_EQ(0, xe_vm_unbind(self->fd, self->vm, addr, SZ_2M));
+	EXPECT_EQ(0, xe_vm_bind_mirror(self->fd, self->vm, addr, SZ_2M, 0));
+	ASSERT_EQ(mem, mmap(mem, SZ_2M, PROT_READ | PROT_WRITE,
+			    MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
+	ASSERT_EQ(0, store_run(self, mem + 12, 0x54));
+	EXPECT_EQ(0x54u, rd32(mem + 12));
+	EXPECT_EQ(0u, rd32(mem + SZ_1M));
+
+	munmap(mem, SZ_2M);
+	munmap(idle, SZ_2M);
+}
+
+TEST_HARNESS_MAIN
