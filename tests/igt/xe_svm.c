@@ -658,4 +658,299 @@ TEST_F_TIMEOUT(xe_svm, unmap_busy, 60)
 	munmap(idle, SZ_2M);
 }
 
+/* --- kinds of CPU memory -------------------------------------------------- */
+
+TEST_F_TIMEOUT(xe_svm, malloc_small, 60)
+{
+	char *p = malloc(100);
+
+	ASSERT_NE(NULL, p);
+	memset(p, 0x5c, 100);
+	gpu_write_check(_metadata, self, p, 100, 1, false);
+	free(p);
+}
+
+/* Over 2 MiB, off every alignment: 2 MiB, 64 KiB and 4 KiB ranges at once. */
+TEST_F_TIMEOUT(xe_svm, malloc_large, 60)
+{
+	const size_t size = SZ_2M + 3 * PAGE + 20;
+	char *p = malloc(size);
+
+	ASSERT_NE(NULL, p);
+	EXPECT_NE(0u, addr_of(p) & (PAGE - 1));
+	gpu_write_check(_metadata, self, p, size, 2, true);
+	memset(p + 8, 0x3e, size - 16);
+	gpu_write_check(_metadata, self, p, size, 3, false);
+	free(p);
+}
+
+TEST_F_TIMEOUT(xe_svm, mmap_private, 60)
+{
+	const size_t size = SZ_1M + PAGE;
+	char *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	ASSERT_NE(MAP_FAILED, p);
+	gpu_write_check(_metadata, self, p, size, 4, true);
+	munmap(p, size);
+}
+
+/* An unlinked file in /tmp, filled by the CPU through write(). */
+static int tmp_file(size_t size)
+{
+	char name[] = "/tmp/xe_svm.XXXXXX";
+	uint8_t buf[PAGE];
+	size_t off, i;
+	int fd;
+
+	fd = open("/tmp", O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fd = mkstemp(name);
+		if (fd < 0)
+			return -1;
+		unlink(name);
+	}
+	for (off = 0; off < size; off += sizeof(buf)) {
+		for (i = 0; i < sizeof(buf); i++)
+			buf[i] = (off + i) * 31 >> 3;
+		if (pwrite(fd, buf, sizeof(buf), off) != sizeof(buf)) {
+			close(fd);
+			return -1;
+		}
+	}
+	return fd;
+}
+
+/*
+ * A file mapped shared: the GPU's writes are the file's, read() sees them.
+ * Mapped private: they go to the process's copies, the file keeps its bytes.
+ */
+static void file_mapping(struct __test_metadata *_metadata, FIXTURE_DATA(xe_svm) *self,
+			 int flags)
+{
+	const size_t size = 64 * PAGE;
+	uint8_t *map, *before, *file;
+	int fd = tmp_file(size);
+
+	ASSERT_LE(0, fd);
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, flags, fd, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	before = malloc(size);
+	file = malloc(size);
+	ASSERT_NE(NULL, before);
+	ASSERT_NE(NULL, file);
+	memcpy(before, map, size);
+
+	gpu_write_check(_metadata, self, map, size, 5, false);
+	ASSERT_EQ((ssize_t)size, pread(fd, file, size, 0));
+	if (flags & MAP_SHARED)
+		expect_bytes(_metadata, file, map, size, "file after GPU writes (shared)");
+	else
+		expect_bytes(_metadata, file, before, size, "file after GPU writes (private)");
+
+	/* Again, now that the CPU's page tables hold what the GPU wrote. */
+	gpu_write_check(_metadata, self, map, size, 6, false);
+	ASSERT_EQ((ssize_t)size, pread(fd, file, size, 0));
+	if (flags & MAP_SHARED)
+		expect_bytes(_metadata, file, map, size, "file after more GPU writes (shared)");
+	else
+		expect_bytes(_metadata, file, before, size, "file after more GPU writes (private)");
+
+	free(file);
+	free(before);
+	munmap(map, size);
+	close(fd);
+}
+
+TEST_F_TIMEOUT(xe_svm, file_shared, 60)
+{
+	file_mapping(_metadata, self, MAP_SHARED);
+}
+
+TEST_F_TIMEOUT(xe_svm, file_private, 60)
+{
+	file_mapping(_metadata, self, MAP_PRIVATE);
+}
+
+/*
+ * Shared anonymous memory: the GPU's writes are seen by another process,
+ * and the GPU sees what that process wrote.
+ */
+TEST_F_TIMEOUT(xe_svm, shared_anon, 60)
+{
+	const size_t size = 16 * PAGE;
+	uint32_t *p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint32_t *cs;
+	int status;
+	pid_t pid;
+
+	ASSERT_NE(MAP_FAILED, p);
+	gpu_write_check(_metadata, self, p, size, 7, true);
+
+	p[2048] = 41;
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		/* The child checks a GPU value, then bumps a counter. */
+		if (p[0] != gpu_value(7, 0))
+			_exit(1);
+		p[2048]++;
+		_exit(0);
+	}
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status));
+
+	cs = xe_emit_atomic(self->batch->cs, ATOMIC_INC, addr_of(&p[2048]));
+	xe_emit_bb_end(cs);
+	ASSERT_EQ(0, run_batch(self, self->queue));
+	EXPECT_EQ(43u, p[2048]);
+	munmap(p, size);
+}
+
+/*
+ * MAP_FIXED at an address of our choosing; then MAP_FIXED again over it,
+ * which replaces the pages: the GPU must write the new ones.
+ */
+TEST_F_TIMEOUT(xe_svm, map_fixed, 60)
+{
+	const size_t size = SZ_2M;
+	uint64_t addr = 0x5a5a00000000ull;
+	uint8_t *p = MAP_FAILED;
+	unsigned int i;
+
+	for (i = 0; i < 16 && p == MAP_FAILED; i++, addr += 16 * SZ_1G)
+		p = mmap((void *)(uintptr_t)addr, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+	gpu_write_check(_metadata, self, p, size, 8, true);
+
+	ASSERT_EQ(p, mmap(p, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED,
+			  -1, 0));
+	gpu_write_check(_metadata, self, p, size, 9, true);
+	munmap(p, size);
+}
+
+TEST_F_TIMEOUT(xe_svm, stack, 60)
+{
+	uint32_t buf[4096];
+
+	memset(buf, 0x21, sizeof(buf));
+	gpu_write_check(_metadata, self, buf, sizeof(buf), 10, false);
+	memset(buf + 1, 0x22, 64);
+	gpu_write_check(_metadata, self, buf + 1, 64, 11, false);
+}
+
+static uint32_t data_buf[8192] = { 0x12345678, [8191] = 0x9abcdef0 };
+static uint32_t bss_buf[8192];
+
+TEST_F_TIMEOUT(xe_svm, static_data, 60)
+{
+	EXPECT_EQ(0x9abcdef0u, data_buf[8191]);
+	gpu_write_check(_metadata, self, data_buf, sizeof(data_buf), 12, false);
+}
+
+TEST_F_TIMEOUT(xe_svm, static_bss, 60)
+{
+	gpu_write_check(_metadata, self, bss_buf, sizeof(bss_buf), 13, true);
+}
+
+/* Locked pages are as good as any other. */
+TEST_F_TIMEOUT(xe_svm, mlocked, 60)
+{
+	const size_t size = SZ_1M;
+	char *p = map_aligned(size, SZ_64K);
+
+	ASSERT_NE(NULL, p);
+	ASSERT_EQ(0, mlock(p, size)) {
+		TH_LOG("mlock: %s", strerror(errno));
+	}
+	gpu_write_check(_metadata, self, p, size, 14, true);
+	gpu_write_check(_metadata, self, p, size, 15, false);
+	EXPECT_EQ(0, munlock(p, size));
+	munmap(p, size);
+}
+
+/*
+ * The batch itself in malloc'd memory, across a page boundary, run twice
+ * with the CPU rewriting it in between: the GPU executes what the CPU wrote
+ * last.
+ */
+TEST_F_TIMEOUT(xe_svm, batch_malloc, 60)
+{
+	char *mem = malloc(4 * PAGE);
+	uint32_t *out = malloc(64 * sizeof(uint32_t)), *batch, *cs;
+	uint64_t *fence;
+	unsigned int i, round;
+
+	ASSERT_NE(NULL, mem);
+	ASSERT_NE(NULL, out);
+	memset(out, 0, 64 * sizeof(uint32_t));
+	/* 64 stores of 16 bytes from 256 bytes before a page boundary. */
+	batch = (uint32_t *)(mem + ((PAGE - addr_of(mem) % PAGE) % PAGE) + PAGE - 256);
+	fence = (uint64_t *)(batch + 64 * 4 + 2);
+	for (round = 0; round < 2; round++) {
+		cs = batch;
+		for (i = 0; i < 64; i++)
+			cs = xe_emit_store_dword(cs, addr_of(&out[i]), round << 16 | i);
+		xe_emit_bb_end(cs);
+		ASSERT_EQ(0, svm_run(self->fd, self->queue, batch, fence));
+		EXPECT_EQ(FENCE_DONE, *fence);
+		for (i = 0; i < 64; i++) {
+			EXPECT_EQ(round << 16 | i, out[i]) {
+				TH_LOG("round %u store %u", round, i);
+			}
+		}
+	}
+	free(out);
+	free(mem);
+}
+
+/*
+ * User fences in malloc'd memory, one per job, and one in a page the CPU
+ * never touched, which the GPU's fence write brings in.
+ */
+TEST_F_TIMEOUT(xe_svm, fence_malloc, 60)
+{
+	const unsigned int jobs = 16;
+	uint64_t *fences = malloc(jobs * sizeof(*fences)), *fresh;
+	uint32_t *out = calloc(jobs, sizeof(uint32_t)), *batches, *cs;
+	struct drm_xe_sync sync;
+	unsigned int i;
+
+	ASSERT_NE(NULL, fences);
+	ASSERT_NE(NULL, out);
+	batches = malloc(jobs * 8 * sizeof(uint32_t));
+	ASSERT_NE(NULL, batches);
+	fresh = map_isolated(PAGE);
+	ASSERT_NE(NULL, fresh);
+
+	for (i = 0; i < jobs; i++) {
+		fences[i] = 0;
+		cs = xe_emit_store_dword(batches + 8 * i, addr_of(&out[i]), 0xfe00 + i);
+		xe_emit_bb_end(cs);
+	}
+	for (i = 0; i < jobs; i++) {
+		sync = xe_sync_ufence(addr_of(&fences[i]), 0x100 + i);
+		ASSERT_EQ(0, xe_exec(self->fd, self->queue, addr_of(batches + 8 * i), &sync, 1));
+	}
+	ASSERT_EQ(0, xe_wait_ufence(self->fd, &fences[jobs - 1], 0x100 + jobs - 1, self->queue,
+				    WAIT_NS));
+	for (i = 0; i < jobs; i++) {
+		EXPECT_EQ(0x100u + i, fences[i]);
+		EXPECT_EQ(0xfe00u + i, out[i]);
+	}
+
+	sync = xe_sync_ufence(addr_of(fresh + 7), FENCE_DONE);
+	ASSERT_EQ(0, xe_exec(self->fd, self->queue, addr_of(batches), &sync, 1));
+	ASSERT_EQ(0, xe_wait_ufence(self->fd, fresh + 7, FENCE_DONE, self->queue, WAIT_NS));
+	EXPECT_EQ(FENCE_DONE, fresh[7]);
+	EXPECT_EQ(0u, fresh[6]);
+	EXPECT_EQ(0u, fresh[8]);
+
+	unmap_isolated(fresh, PAGE);
+	free(batches);
+	free(out);
+	free(fences);
+}
+
 TEST_HARNESS_MAIN
