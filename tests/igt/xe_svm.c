@@ -35,6 +35,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
@@ -951,6 +952,320 @@ TEST_F_TIMEOUT(xe_svm, fence_malloc, 60)
 	free(batches);
 	free(out);
 	free(fences);
+}
+
+/* --- the CPU changes memory the GPU uses ---------------------------------- */
+
+/* Polls gt0/stats until svm_range_count is at most max; returns the last value. */
+static long long wait_ranges_at_most(int fd, long long max)
+{
+	int64_t deadline = xe_now_ns() + 10000 * MS;
+	long long n;
+
+	for (;;) {
+		n = stat_get(fd, "svm_range_count");
+		if (n <= max || xe_now_ns() > deadline)
+			return n;
+		usleep(20000);
+	}
+}
+
+/*
+ * free() returns large blocks to the kernel and malloc() maps new ones,
+ * often at the same address: each time the GPU writes the new memory, and
+ * the ranges of the freed memory are collected, not accumulated.
+ */
+TEST_F_TIMEOUT(xe_svm, free_malloc, 120)
+{
+	const size_t big = SZ_1M + 64, small = 200;
+	long long r0, r1, gc0;
+	unsigned int i;
+	char *p;
+
+	/* Large blocks from mmap() and back to munmap(), every time. */
+	ASSERT_EQ(1, mallopt(M_MMAP_THRESHOLD, 128 * 1024));
+	xe_emit_bb_end(self->batch->cs);
+	ASSERT_EQ(0, run_batch(self, self->queue));
+	r0 = stat_get(self->fd, "svm_range_count");
+	gc0 = stat_get(self->fd, "svm_gc_count");
+
+	for (i = 0; i < 4; i++) {
+		p = malloc(big);
+		ASSERT_NE(NULL, p);
+		ksft_print_msg("round %u: %zu bytes at %p\n", i, big, p);
+		gpu_write_check(_metadata, self, p, big, 20 + i, true);
+		free(p);
+
+		p = malloc(small);
+		ASSERT_NE(NULL, p);
+		memset(p, 0x40 + i, small);
+		gpu_write_check(_metadata, self, p, small, 30 + i, false);
+		free(p);
+	}
+
+	if (r0 < 0)
+		SKIP(return, "no gt0/stats: range accounting not checked");
+	/* The heap may hold a range or two more than at the start. */
+	r1 = wait_ranges_at_most(self->fd, r0 + 2);
+	ksft_print_msg("ranges: %lld at the start, %lld at the end; %lld garbage collections\n",
+		       r0, r1, stat_get(self->fd, "svm_gc_count") - gc0);
+	EXPECT_LE(r1, r0 + 2);
+	EXPECT_LT(gc0, stat_get(self->fd, "svm_gc_count"));
+}
+
+/*
+ * munmap() of memory the GPU used: its ranges go, a GPU access there then
+ * fails, and memory mapped again at the address works.
+ */
+TEST_F_TIMEOUT(xe_svm, munmap, 60)
+{
+	char *p = map_aligned(SZ_2M, SZ_2M);
+	long long r0, r1;
+
+	ASSERT_NE(NULL, p);
+	gpu_write_check(_metadata, self, p, SZ_2M, 40, true);
+	r0 = stat_get(self->fd, "svm_range_count");
+	ASSERT_EQ(0, munmap(p, SZ_2M));
+	if (r0 >= 0) {
+		r1 = wait_ranges_at_most(self->fd, r0 - 1);
+		EXPECT_GT(r0, r1) {
+			TH_LOG("%lld ranges before munmap(), %lld after", r0, r1);
+		}
+	}
+
+	store_batch(self, p + 0x100, 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+
+	ASSERT_EQ(p, mmap(p, SZ_2M, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0));
+	gpu_write_check(_metadata, self, p, SZ_2M, 41, true);
+	munmap(p, SZ_2M);
+}
+
+/*
+ * munmap() of half of a 2 MiB block the GPU mapped as one range: the range
+ * goes, the other half still works (with a new range), the unmapped half
+ * makes the queue that touches it fail, and a new queue works.
+ */
+TEST_F_TIMEOUT(xe_svm, munmap_partial, 60)
+{
+	char *p = map_aligned(SZ_2M, SZ_2M);
+	long long gp2m;
+	uint32_t queue;
+
+	ASSERT_NE(NULL, p);
+	gp2m = stat_get(self->fd, "svm_2M_get_pages_count");
+	gpu_write_check(_metadata, self, p, SZ_2M, 42, true);
+	if (gp2m >= 0)
+		EXPECT_LT(gp2m, stat_get(self->fd, "svm_2M_get_pages_count"));
+
+	ASSERT_EQ(0, munmap(p + SZ_1M, SZ_1M));
+	gpu_write_check(_metadata, self, p, SZ_1M, 43, false);
+
+	store_batch(self, p + SZ_1M + PAGE, 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+
+	queue = xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0);
+	ASSERT_NE(0u, queue);
+	gpu_write_check_on(_metadata, self, queue, p, SZ_1M, 44, false);
+	EXPECT_EQ(0, xe_exec_queue_banned(self->fd, queue));
+	xe_exec_queue_destroy(self->fd, queue);
+	munmap(p, SZ_1M);
+}
+
+/*
+ * mremap() moves memory the GPU wrote: the CPU finds the data at the new
+ * address, the GPU reads and writes it there, the old address is gone.
+ */
+TEST_F_TIMEOUT(xe_svm, mremap_move, 60)
+{
+	const size_t size = 64 * PAGE;
+	char *a = map_aligned(size, SZ_64K), *b = map_aligned(size, SZ_64K);
+	uint8_t *want = malloc(size);
+
+	ASSERT_NE(NULL, a);
+	ASSERT_NE(NULL, b);
+	ASSERT_NE(NULL, want);
+	gpu_write_check(_metadata, self, a, size, 50, true);
+	memcpy(want, a, size);
+
+	ASSERT_EQ(b, mremap(a, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, b));
+	expect_bytes(_metadata, b, want, size, "moved by mremap()");
+	gpu_write_check(_metadata, self, b, size, 51, false);
+
+	store_batch(self, a + 0x40, 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+
+	free(want);
+	munmap(b, size);
+}
+
+/*
+ * mprotect(): with PROT_READ the GPU may read (fetch a batch, copy from
+ * it) but not write; with PROT_NONE not even read; with write access back
+ * it writes again. The CPU's data stays as it was throughout.
+ */
+TEST_F_TIMEOUT(xe_svm, mprotect, 60)
+{
+	const size_t size = 4 * PAGE;
+	uint8_t *p = map_isolated(size), *dst = malloc(size), *want = malloc(size);
+	uint32_t *ro_cs, *cs, queue;
+	size_t i;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, dst);
+	ASSERT_NE(NULL, want);
+	for (i = 0; i < size; i++)
+		p[i] = i * 7;
+	ASSERT_EQ(0, store_run(self, p + 4, 0x1111));
+	/* A batch in the last page, run once the memory is read-only. */
+	ro_cs = (uint32_t *)(p + 3 * PAGE);
+	cs = xe_emit_store_dword(ro_cs, addr_of(dst + 0x20), 0x5555);
+	xe_emit_bb_end(cs);
+	memcpy(want, p, size);
+	EXPECT_EQ(0x1111u, rd32(p + 4));
+
+	ASSERT_EQ(0, mprotect(p, size, PROT_READ));
+	store_batch(self, p + 8, 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+	ASSERT_EQ(0, svm_run(self->fd, self->queue, ro_cs, &self->batch->fence));
+	EXPECT_EQ(0x5555u, rd32(dst + 0x20));
+	cs = xe_emit_mem_copy(self->batch->cs, addr_of(dst), addr_of(p), size);
+	xe_emit_bb_end(cs);
+	ASSERT_EQ(0, run_batch(self, self->copy));
+	expect_bytes(_metadata, dst, want, size, "copied from read-only memory");
+	expect_bytes(_metadata, p, want, size, "read-only memory");
+
+	ASSERT_EQ(0, mprotect(p, size, PROT_NONE));
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COPY);
+	queue = xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0);
+	ASSERT_NE(0u, queue);
+	EXPECT_EQ(-EIO, svm_run(self->fd, queue, ro_cs, &self->batch->fence));
+	xe_exec_queue_destroy(self->fd, queue);
+
+	ASSERT_EQ(0, mprotect(p, size, PROT_READ | PROT_WRITE));
+	expect_bytes(_metadata, p, want, size, "memory given write access back");
+	gpu_write_check(_metadata, self, p, size, 60, false);
+
+	free(want);
+	free(dst);
+	unmap_isolated(p, size);
+}
+
+/*
+ * MADV_DONTNEED on part of memory the GPU mapped: a GPU read then finds
+ * zeros there, and the GPU's bytes elsewhere; GPU writes work.
+ */
+TEST_F_TIMEOUT(xe_svm, madv_dontneed, 60)
+{
+	const size_t size = 16 * PAGE;
+	uint8_t *p = map_isolated(size), *dst = malloc(size), *want = malloc(size);
+	uint32_t *cs;
+
+	ASSERT_NE(NULL, p);
+	ASSERT_NE(NULL, dst);
+	ASSERT_NE(NULL, want);
+	memset(p, 0x77, size);
+	gpu_write_check(_metadata, self, p, size, 70, false);
+	memcpy(want, p, size);
+
+	ASSERT_EQ(0, madvise(p + 4 * PAGE, 8 * PAGE, MADV_DONTNEED));
+	memset(want + 4 * PAGE, 0, 8 * PAGE);
+	memset(dst, 0xee, size);
+	cs = xe_emit_mem_copy(self->batch->cs, addr_of(dst), addr_of(p), size);
+	xe_emit_bb_end(cs);
+	ASSERT_EQ(0, run_batch(self, self->copy));
+	expect_bytes(_metadata, dst, want, size, "GPU read after MADV_DONTNEED");
+
+	gpu_write_check(_metadata, self, p, size, 71, false);
+
+	free(want);
+	free(dst);
+	unmap_isolated(p, size);
+}
+
+/*
+ * The child of fork_cow(): after the parent's go, checks it sees the
+ * memory as it was at fork() (not what the parent's GPU wrote since), then
+ * has its own GPU write its own copy. Returns 0, or the step that failed.
+ */
+static int fork_child(volatile uint32_t *p, int go)
+{
+	struct svm_batch *b = malloc(sizeof(*b));
+	uint32_t vm, queue, *cs;
+	int fd, ret = 0;
+	char c;
+
+	if (!b || read(go, &c, 1) != 1)
+		return 10;
+	if (p[0] != 0xc0 || p[1] != 0x61 || p[2] != 0 || p[3] != 0)
+		return 11;
+
+	fd = drm_open_driver_xe();
+	if (fd < 0)
+		return 12;
+	vm = svm_vm_create(fd, 1ull << xe_va_bits(fd), 0);
+	if (!vm)
+		return 13;
+	queue = xe_exec_queue_create(fd, vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0);
+	if (!queue)
+		return 14;
+	cs = xe_emit_store_dword(b->cs, addr_of((void *)&p[3]), 0xc3);
+	cs = xe_emit_atomic(cs, ATOMIC_INC, addr_of((void *)&p[1]));
+	xe_emit_bb_end(cs);
+	if (svm_run(fd, queue, b->cs, &b->fence))
+		ret = 15;
+	else if (p[0] != 0xc0 || p[1] != 0x62 || p[2] != 0 || p[3] != 0xc3)
+		ret = 16;
+
+	xe_exec_queue_destroy(fd, queue);
+	xe_vm_destroy(fd, vm);
+	close(fd);
+	free(b);
+	return ret;
+}
+
+/*
+ * fork(): memory the GPU mapped becomes copy-on-write. The parent's GPU
+ * writes its own copy (the child does not see them), the child, with its
+ * own device file and VM, writes its own (the parent does not see them).
+ */
+TEST_F_TIMEOUT(xe_svm, fork_cow, 60)
+{
+	uint32_t *p = map_isolated(4 * PAGE);
+	int go[2], status;
+	pid_t pid;
+
+	ASSERT_NE(NULL, p);
+	p[0] = 0xc0;
+	ASSERT_EQ(0, store_run(self, &p[1], 0x61));
+	ASSERT_EQ(0, pipe(go));
+
+	pid = fork();
+	ASSERT_LE(0, pid);
+	if (pid == 0) {
+		close(go[1]);
+		_exit(fork_child(p, go[0]));
+	}
+	close(go[0]);
+
+	ASSERT_EQ(0, store_run(self, &p[2], 0x62));
+	EXPECT_EQ(0x62u, p[2]);
+	ASSERT_EQ(1, write(go[1], "g", 1));
+	close(go[1]);
+	ASSERT_EQ(pid, waitpid(pid, &status, 0));
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(0, WEXITSTATUS(status)) {
+		TH_LOG("the child failed at step %d", WEXITSTATUS(status));
+	}
+
+	EXPECT_EQ(0xc0u, p[0]);
+	EXPECT_EQ(0x61u, p[1]);
+	EXPECT_EQ(0x62u, p[2]);
+	EXPECT_EQ(0u, p[3]);
+	ASSERT_EQ(0, store_run(self, &p[3], 0x63));
+	EXPECT_EQ(0x63u, p[3]);
+	unmap_isolated(p, 4 * PAGE);
 }
 
 TEST_HARNESS_MAIN
