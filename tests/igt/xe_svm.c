@@ -1268,4 +1268,264 @@ TEST_F_TIMEOUT(xe_svm, fork_cow, 60)
 	unmap_isolated(p, 4 * PAGE);
 }
 
+/* --- threads and processes ------------------------------------------------------ */
+
+/* The compute and copy engines of GT 0: how many, at most max. */
+static unsigned int gt0_engines(int fd, struct drm_xe_engine_class_instance *out,
+				unsigned int max)
+{
+	struct drm_xe_query_engines *q = xe_get_engines(fd);
+	unsigned int i, n = 0;
+
+	if (!q)
+		return 0;
+	for (i = 0; i < q->num_engines && n < max; i++) {
+		const struct drm_xe_engine_class_instance *e = &q->engines[i].instance;
+
+		if (e->gt_id == 0 && (e->engine_class == DRM_XE_ENGINE_CLASS_COMPUTE ||
+				      e->engine_class == DRM_XE_ENGINE_CLASS_COPY))
+			out[n++] = *e;
+	}
+	free(q);
+	return n;
+}
+
+struct worker {
+	pthread_t thread;
+	int fd;
+	uint32_t vm;
+	struct drm_xe_engine_class_instance eci;
+	unsigned int idx;
+	unsigned int iters;
+	uint32_t *shared;	/* hammer: the page all workers use */
+	unsigned int nr_shared;	/* hammer: dwords every worker increments */
+	char why[192];		/* empty, or what went wrong */
+};
+
+#define worker_fail(w, ...) snprintf((w)->why, sizeof((w)->why), __VA_ARGS__)
+
+static uint32_t worker_queue(struct worker *w)
+{
+	uint32_t queue = xe_exec_queue_create(w->fd, w->vm, w->eci.engine_class,
+					      w->eci.engine_instance);
+
+	if (!queue)
+		worker_fail(w, "exec queue on engine %u:%u: %s", w->eci.engine_class,
+			    w->eci.engine_instance, strerror(errno));
+	return queue;
+}
+
+/*
+ * A worker of its own: a queue and a malloc'd buffer of its own, which the
+ * GPU fills in every iteration (a dword in every 256 bytes) and the CPU
+ * checks.
+ */
+static void *own_buffer_worker(void *arg)
+{
+	struct worker *w = arg;
+	size_t size = SZ_64K + w->idx * PAGE + 4 * w->idx + 100, n = size / 256, i;
+	struct svm_batch *b = malloc(sizeof(*b));
+	uint32_t *buf = malloc(size), queue, *cs;
+	unsigned int it;
+	int ret;
+
+	if (!b || !buf) {
+		worker_fail(w, "malloc failed");
+		goto out;
+	}
+	queue = worker_queue(w);
+	if (!queue)
+		goto out;
+	for (it = 0; it < w->iters && !w->why[0]; it++) {
+		cs = b->cs;
+		for (i = 0; i < n; i++)
+			cs = xe_emit_store_dword(cs, addr_of(&buf[i * 64]), w->idx << 24 | it << 16 | i);
+		xe_emit_bb_end(cs);
+		ret = svm_run(w->fd, queue, b->cs, &b->fence);
+		if (ret) {
+			worker_fail(w, "iteration %u: %s", it, strerror(-ret));
+			break;
+		}
+		for (i = 0; i < n; i++) {
+			if (buf[i * 64] != (w->idx << 24 | it << 16 | i)) {
+				worker_fail(w, "iteration %u: dword %zu is %#x", it, i * 64,
+					    buf[i * 64]);
+				break;
+			}
+		}
+	}
+	xe_exec_queue_destroy(w->fd, queue);
+out:
+	free(buf);
+	free(b);
+	return NULL;
+}
+
+/*
+ * A worker on the shared page: in each iteration its GPU job increments
+ * every shared counter and a mixed counter, and stores into its own slot,
+ * while its CPU thread writes another slot of its own and increments the
+ * mixed counter too.
+ */
+static void *shared_worker(void *arg)
+{
+	struct worker *w = arg;
+	struct svm_batch *b = malloc(sizeof(*b));
+	uint32_t *gpu_slot = &w->shared[256 + w->idx], *cpu_slot = &w->shared[512 + w->idx];
+	uint32_t *mixed = &w->shared[w->nr_shared], queue, *cs;
+	unsigned int it, i;
+	int ret;
+
+	if (!b) {
+		worker_fail(w, "malloc failed");
+		return NULL;
+	}
+	queue = worker_queue(w);
+	if (!queue)
+		goto out;
+	for (it = 0; it < w->iters; it++) {
+		cs = b->cs;
+		for (i = 0; i < w->nr_shared; i++)
+			cs = xe_emit_atomic(cs, ATOMIC_INC, addr_of(&w->shared[i]));
+		cs = xe_emit_atomic(cs, ATOMIC_INC, addr_of(mixed));
+		cs = xe_emit_store_dword(cs, addr_of(gpu_slot), it + 1);
+		xe_emit_bb_end(cs);
+		ret = svm_submit(w->fd, queue, b->cs, &b->fence);
+		__atomic_store_n(cpu_slot, it + 1, __ATOMIC_SEQ_CST);
+		__atomic_fetch_add(mixed, 1, __ATOMIC_SEQ_CST);
+		if (!ret)
+			ret = svm_wait(w->fd, queue, &b->fence, WAIT_NS);
+		if (ret) {
+			worker_fail(w, "iteration %u: %s", it, strerror(-ret));
+			break;
+		}
+		if (xe_rd32(gpu_slot, 0) != it + 1 || xe_rd32(cpu_slot, 0) != it + 1) {
+			worker_fail(w, "iteration %u: slots hold %#x (GPU) and %#x (CPU)", it,
+				    xe_rd32(gpu_slot, 0), xe_rd32(cpu_slot, 0));
+			break;
+		}
+	}
+	xe_exec_queue_destroy(w->fd, queue);
+out:
+	free(b);
+	return NULL;
+}
+
+static void run_workers(struct __test_metadata *_metadata, FIXTURE_DATA(xe_svm) *self,
+			struct worker *w, unsigned int n, void *(*fn)(void *))
+{
+	struct drm_xe_engine_class_instance eng[16];
+	unsigned int ne = gt0_engines(self->fd, eng, ARRAY_SIZE(eng)), i;
+
+	ASSERT_LT(0u, ne);
+	for (i = 0; i < n; i++) {
+		w[i].fd = self->fd;
+		w[i].vm = self->vm;
+		w[i].eci = eng[i % ne];
+		w[i].idx = i;
+		ASSERT_EQ(0, pthread_create(&w[i].thread, NULL, fn, &w[i]));
+	}
+	for (i = 0; i < n; i++) {
+		ASSERT_EQ(0, pthread_join(w[i].thread, NULL));
+		EXPECT_STREQ("", w[i].why) {
+			TH_LOG("thread %u on engine %u:%u", i, w[i].eci.engine_class,
+			       w[i].eci.engine_instance);
+		}
+	}
+}
+
+/* Threads sharing the VM, each with its own queue and buffer. */
+TEST_F_TIMEOUT(xe_svm, threads_own_buffers, 120)
+{
+	struct worker w[8] = {};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(w); i++)
+		w[i].iters = 6;
+	run_workers(_metadata, self, w, ARRAY_SIZE(w), own_buffer_worker);
+}
+
+/* Threads hammering one page with GPU atomics and CPU writes. */
+TEST_F_TIMEOUT(xe_svm, threads_shared_buffer, 120)
+{
+	const unsigned int n = 6, iters = 10, counters = 16;
+	uint32_t *page = map_aligned(PAGE, PAGE);
+	struct worker w[6] = {};
+	unsigned int i;
+
+	ASSERT_NE(NULL, page);
+	for (i = 0; i < n; i++) {
+		w[i].iters = iters;
+		w[i].shared = page;
+		w[i].nr_shared = counters;
+	}
+	run_workers(_metadata, self, w, n, shared_worker);
+	for (i = 0; i < counters; i++) {
+		EXPECT_EQ(n * iters, page[i]) {
+			TH_LOG("counter %u", i);
+		}
+	}
+	EXPECT_EQ(2 * n * iters, page[counters]);
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(iters, page[256 + i]);
+		EXPECT_EQ(iters, page[512 + i]);
+	}
+	munmap(page, PAGE);
+}
+
+/*
+ * A process of its own: device file, VM, queue and malloc'd buffer. Returns
+ * 0, or the step that failed.
+ */
+static int process_child(unsigned int idx, struct drm_xe_engine_class_instance eci, int start)
+{
+	struct worker w = { .eci = eci, .idx = idx, .iters = 4 };
+	char c;
+
+	if (read(start, &c, 1) != 0)
+		return 10;
+	w.fd = drm_open_driver_xe();
+	if (w.fd < 0)
+		return 11;
+	w.vm = svm_vm_create(w.fd, 1ull << xe_va_bits(w.fd), 0);
+	if (!w.vm)
+		return 12;
+	own_buffer_worker(&w);
+	if (w.why[0])
+		ksft_print_msg("process %u: %s\n", idx, w.why);
+	xe_vm_destroy(w.fd, w.vm);
+	close(w.fd);
+	return w.why[0] ? 13 : 0;
+}
+
+/* Processes at once, each with its own device file and VM. */
+TEST_F_TIMEOUT(xe_svm, processes, 120)
+{
+	struct drm_xe_engine_class_instance eng[16];
+	unsigned int ne = gt0_engines(self->fd, eng, ARRAY_SIZE(eng)), i;
+	pid_t pids[4];
+	int start[2], status;
+
+	ASSERT_LT(0u, ne);
+	ASSERT_EQ(0, pipe(start));
+	for (i = 0; i < ARRAY_SIZE(pids); i++) {
+		pids[i] = fork();
+		ASSERT_LE(0, pids[i]);
+		if (pids[i] == 0) {
+			close(start[1]);
+			_exit(process_child(i, eng[i % ne], start[0]));
+		}
+	}
+	/* Closing the pipe starts them all. */
+	close(start[0]);
+	close(start[1]);
+	for (i = 0; i < ARRAY_SIZE(pids); i++) {
+		ASSERT_EQ(pids[i], waitpid(pids[i], &status, 0));
+		ASSERT_TRUE(WIFEXITED(status));
+		EXPECT_EQ(0, WEXITSTATUS(status)) {
+			TH_LOG("process %u failed at step %d", i, WEXITSTATUS(status));
+		}
+	}
+}
+
 TEST_HARNESS_MAIN
