@@ -1528,4 +1528,434 @@ TEST_F_TIMEOUT(xe_svm, processes, 120)
 	}
 }
 
+/* --- overcommit ------------------------------------------------------------------ */
+
+/* The process's resident memory, in bytes, or -1. */
+static long long rss_bytes(void)
+{
+	long long size, resident;
+	FILE *f = fopen("/proc/self/statm", "re");
+	int n;
+
+	if (!f)
+		return -1;
+	n = fscanf(f, "%lld %lld", &size, &resident);
+	fclose(f);
+	return n == 2 ? resident * sysconf(_SC_PAGESIZE) : -1;
+}
+
+/*
+ * 64 GiB mapped with MAP_NORESERVE, all of it mirrored, a few pages of it
+ * touched by the GPU: the ranges, the notifiers and the memory grow by what
+ * was touched, not by what is mirrored.
+ */
+TEST_F_TIMEOUT(xe_svm, overcommit, 120)
+{
+	const uint64_t size = 64 * SZ_1G;
+	const unsigned int n = 8;
+	long long r0, r1, n0, n1, rss0, rss1;
+	uint64_t off[8];
+	unsigned int i;
+	uint32_t *cs;
+	char *p;
+
+	if (!stats_readable(self->fd))
+		SKIP(return, "no gt0/stats in debugfs");
+	p = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE,
+		 -1, 0);
+	ASSERT_NE(MAP_FAILED, p);
+
+	/* The batch's own range first. */
+	xe_emit_bb_end(self->batch->cs);
+	ASSERT_EQ(0, run_batch(self, self->queue));
+	r0 = stat_get(self->fd, "svm_range_count");
+	n0 = stat_get(self->fd, "svm_notifier_count");
+	rss0 = rss_bytes();
+
+	cs = self->batch->cs;
+	for (i = 0; i < n; i++) {
+		off[i] = i * (size / n) + (i * 97 % 512) * PAGE + i * 8 * 4;
+		cs = xe_emit_store_dword(cs, addr_of(p + off[i]), 0x0c000000 | i);
+	}
+	xe_emit_bb_end(cs);
+	ASSERT_EQ(0, run_batch(self, self->queue));
+	rss1 = rss_bytes();
+	r1 = stat_get(self->fd, "svm_range_count");
+	n1 = stat_get(self->fd, "svm_notifier_count");
+
+	ksft_print_msg("%u pages touched in %llu GiB: ranges %lld -> %lld (+%lld), notifiers %lld -> %lld, resident +%lld KiB\n",
+		       n, (unsigned long long)(size >> 30), r0, r1, r1 - r0, n0, n1,
+		       (rss1 - rss0) >> 10);
+	EXPECT_LE((long long)n, r1 - r0);
+	EXPECT_GE((long long)n + 2, r1 - r0);
+	EXPECT_GE((long long)n + 2, n1 - n0);
+	/* A range holds up to 2 MiB, faulted in whole. */
+	EXPECT_GE((long long)(n * SZ_2M + 8 * SZ_1M), rss1 - rss0);
+
+	for (i = 0; i < n; i++) {
+		EXPECT_EQ(0x0c000000u | i, rd32(p + off[i])) {
+			TH_LOG("page %u at offset %#llx", i, (unsigned long long)off[i]);
+		}
+		EXPECT_EQ(0u, rd32(p + off[i] - 4));
+		EXPECT_EQ(0u, rd32(p + off[i] + 4));
+	}
+	munmap(p, size);
+}
+
+/* --- the retry protocol ------------------------------------------------------------ */
+
+/* Collisions injected: the faults retry, three times in all, and succeed. */
+TEST_F_TIMEOUT(xe_svm, retry_injected, 60)
+{
+	const size_t size = 16 * PAGE;
+	long long retry0, retries, left = -1;
+	void *p;
+
+	if (!self->knob)
+		SKIP(return, "no %s (not a debug kernel)", KNOB_INJECT);
+	if (!stats_readable(self->fd))
+		SKIP(return, "no gt0/stats in debugfs");
+	p = map_isolated(size);
+	ASSERT_NE(NULL, p);
+
+	retry0 = stat_get(self->fd, "svm_retry_count");
+	ASSERT_EQ(0, xe_debugfs_write(self->fd, KNOB_INJECT, 3));
+	gpu_write_check(_metadata, self, p, size, 80, true);
+	retries = stat_get(self->fd, "svm_retry_count") - retry0;
+	EXPECT_EQ(0, xe_debugfs_read(self->fd, KNOB_INJECT, &left));
+	EXPECT_EQ(0, xe_debugfs_write(self->fd, KNOB_INJECT, 0));
+	ksft_print_msg("3 collisions injected: %lld retries, %lld left\n", retries, left);
+	EXPECT_LE(3, retries);
+	EXPECT_EQ(0, left);
+	unmap_isolated(p, size);
+}
+
+struct racer {
+	pthread_t thread;
+	uint8_t *pages;
+	unsigned int nr_pages;
+	bool stop;
+	unsigned long rounds;
+	char why[128];
+};
+
+/*
+ * Drops a random page of its own (MADV_DONTNEED), writes it again and
+ * checks it, every few milliseconds: each drop invalidates the range and
+ * bumps the notifier sequence under the GPU's faults.
+ */
+static void *racer_thread(void *arg)
+{
+	struct racer *r = arg;
+	unsigned int seed = 1;
+	uint8_t *page;
+	uint32_t v;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_SEQ_CST)) {
+		page = r->pages + (rand_r(&seed) % r->nr_pages) * PAGE;
+		if (madvise(page, PAGE, MADV_DONTNEED)) {
+			snprintf(r->why, sizeof(r->why), "madvise: %s", strerror(errno));
+			break;
+		}
+		if (xe_rd32(page, 0x80)) {
+			snprintf(r->why, sizeof(r->why), "a dropped page is not zero");
+			break;
+		}
+		v = 0x7ace0000 | (r->rounds & 0xffff);
+		xe_wr32(page, 0x80, v);
+		if (xe_rd32(page, 0x80) != v) {
+			snprintf(r->why, sizeof(r->why), "a written page lost its value");
+			break;
+		}
+		r->rounds++;
+		usleep(1000 + rand_r(&seed) % 3000);
+	}
+	return NULL;
+}
+
+/*
+ * A CPU thread races the GPU's faults in the same range. What the protocol
+ * guarantees, and is checked: before each job the test drops the target
+ * pages (MADV_DONTNEED) and writes a new marker into each; the job, run
+ * once madvise() returned, must store into the new pages and copy the new
+ * marker. A stale GPU mapping of the dropped pages would leave the CPU's
+ * view zero where the GPU stored, or copy the previous marker.
+ */
+TEST_F_TIMEOUT(xe_svm, retry_cpu_race, 120)
+{
+	const unsigned int iters = 12, targets = 4;
+	uint8_t *area = map_isolated(2 * SZ_64K), *mem, *t, want[PAGE];
+	long long retry0, inval0, fail0;
+	struct racer racer = {};
+	struct svm_batch *b;
+	unsigned int k, i;
+	uint32_t *cs, v;
+
+	ASSERT_NE(NULL, area);
+	/* One 64 KiB range: the batch, four target pages, six pages for the racer. */
+	mem = (uint8_t *)((addr_of(area) + SZ_64K - 1) & ~(SZ_64K - 1));
+	b = (struct svm_batch *)mem;
+	racer.pages = mem + 10 * PAGE;
+	racer.nr_pages = 6;
+	retry0 = stat_get(self->fd, "svm_retry_count");
+	inval0 = stat_get(self->fd, "svm_invalidate_count");
+	fail0 = stat_get(self->fd, "svm_fault_fail_count");
+	ASSERT_EQ(0, pthread_create(&racer.thread, NULL, racer_thread, &racer));
+
+	for (k = 0; k < iters && !_metadata->exit_code; k++) {
+		ASSERT_EQ(0, madvise(mem + 5 * PAGE, targets * PAGE, MADV_DONTNEED));
+		cs = b->cs;
+		for (i = 0; i < targets; i++) {
+			t = mem + (5 + i) * PAGE;
+			xe_wr32(t, 0x100, 0xc0de0000 | k << 8 | i);
+			cs = xe_emit_store_dword(cs, addr_of(t + 0x40), 0xa0000000 | k << 8 | i);
+			cs = xe_emit_mem_copy(cs, addr_of(t + 0x200), addr_of(t + 0x100), 4);
+		}
+		xe_emit_bb_end(cs);
+		ASSERT_EQ(0, svm_run(self->fd, self->copy, b->cs, &b->fence)) {
+			TH_LOG("job %u", k);
+		}
+		for (i = 0; i < targets; i++) {
+			memset(want, 0, sizeof(want));
+			v = 0xa0000000 | k << 8 | i;
+			memcpy(want + 0x40, &v, 4);
+			v = 0xc0de0000 | k << 8 | i;
+			memcpy(want + 0x100, &v, 4);
+			memcpy(want + 0x200, &v, 4);
+			expect_bytes(_metadata, mem + (5 + i) * PAGE, want, PAGE, "target page");
+		}
+	}
+
+	__atomic_store_n(&racer.stop, true, __ATOMIC_SEQ_CST);
+	ASSERT_EQ(0, pthread_join(racer.thread, NULL));
+	EXPECT_STREQ("", racer.why);
+	ksft_print_msg("%u jobs against %lu CPU drops: %lld retries, %lld invalidations, %lld failed faults\n",
+		       iters, racer.rounds, stat_get(self->fd, "svm_retry_count") - retry0,
+		       stat_get(self->fd, "svm_invalidate_count") - inval0,
+		       stat_get(self->fd, "svm_fault_fail_count") - fail0);
+	/* The race happened: the CPU kept dropping pages while the jobs ran. */
+	EXPECT_LT(iters, racer.rounds);
+	unmap_isolated(area, 2 * SZ_64K);
+}
+
+/* --- kernel log ------------------------------------------------------------------------ */
+
+/* /dev/kmsg, positioned after the last record so far, or -1. */
+static int kmsg_open(void)
+{
+	int fd = open("/dev/kmsg", O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+
+	if (fd >= 0)
+		lseek(fd, 0, SEEK_END);
+	return fd;
+}
+
+/* Expects no kernel record of level warning or worse since kmsg_open(). */
+static void kmsg_expect_quiet(struct __test_metadata *_metadata, int fd)
+{
+	unsigned int pri, n = 0;
+	char rec[1024], *text;
+	ssize_t len;
+
+	if (fd < 0)
+		return;
+	for (;;) {
+		len = read(fd, rec, sizeof(rec) - 1);
+		if (len < 0 && errno == EPIPE)
+			continue;
+		if (len <= 0)
+			break;
+		rec[len] = '\0';
+		if (sscanf(rec, "%u,", &pri) != 1 || pri >> 3 || (pri & 7) > 4)
+			continue;
+		text = strchr(rec, ';');
+		TH_LOG("kernel: %s", text ? text + 1 : rec);
+		n++;
+	}
+	close(fd);
+	EXPECT_EQ(0u, n);
+}
+
+/*
+ * Collisions on every commit: the fault gives up after the time bound, the
+ * queue is banned, the kernel stays quiet, and without collisions the VM
+ * works again.
+ */
+TEST_F_TIMEOUT(xe_svm, retry_time_bound, 90)
+{
+	const size_t size = 8 * PAGE;
+	uint8_t *mem = map_isolated(size);
+	struct svm_batch *b = (struct svm_batch *)mem;
+	uint32_t *target = (uint32_t *)(mem + size - PAGE), queue, *cs;
+	int64_t t0, elapsed;
+	int kmsg, ret;
+
+	if (!self->knob)
+		SKIP(return, "no %s (not a debug kernel)", KNOB_INJECT);
+	ASSERT_NE(NULL, mem);
+	cs = xe_emit_store_dword(b->cs, addr_of(target), 0x77);
+	xe_emit_bb_end(cs);
+	queue = xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0);
+	ASSERT_NE(0u, queue);
+	kmsg = kmsg_open();
+
+	ASSERT_EQ(0, xe_debugfs_write(self->fd, KNOB_INJECT, INJECT_ALWAYS));
+	t0 = xe_now_ns();
+	ret = svm_submit(self->fd, queue, b->cs, &b->fence);
+	if (!ret)
+		ret = svm_wait(self->fd, queue, &b->fence, 30000 * MS);
+	elapsed = (xe_now_ns() - t0) / MS;
+	ASSERT_EQ(0, xe_debugfs_write(self->fd, KNOB_INJECT, 0));
+
+	ksft_print_msg("every commit colliding: the job failed with %d after %lld ms\n", ret,
+		       (long long)elapsed);
+	EXPECT_TRUE(ret == -EIO || ret == -ETIME) {
+		TH_LOG("the wait returned %d (%s)", ret, strerror(-ret));
+	}
+	EXPECT_LE(RETRY_MS, elapsed);
+	EXPECT_GT(RETRY_MS + 5000, elapsed);
+	EXPECT_EQ(1, xe_wait_banned(self->fd, queue, XE_TIMEOUT_NS));
+	EXPECT_EQ(0u, *target);
+	EXPECT_EQ(0u, b->fence);
+	xe_exec_queue_destroy(self->fd, queue);
+	kmsg_expect_quiet(_metadata, kmsg);
+
+	ASSERT_EQ(0, svm_run(self->fd, self->queue, b->cs, &b->fence));
+	EXPECT_EQ(0x77u, *target);
+	unmap_isolated(mem, size);
+}
+
+/* --- fault storm ------------------------------------------------------------------------ */
+
+/*
+ * 64 queues on every engine store into the same page at once: one fault
+ * resolves the page's range, the faults queued meanwhile are answered with
+ * it (coalesced), and later ones find it valid. Every store lands.
+ */
+TEST_F_TIMEOUT(xe_svm, fault_storm, 120)
+{
+	const unsigned int nq = 64;
+	struct drm_xe_engine_class_instance eng[16];
+	unsigned int ne = gt0_engines(self->fd, eng, ARRAY_SIZE(eng)), i;
+	long long pf0, co0, va0, gp0, rt0, pf, co, va, gp, rt;
+	uint8_t *jobs = map_aligned(SZ_64K, SZ_64K);
+	uint32_t *page = map_aligned(SZ_2M, SZ_2M), queues[64], *cs;
+	uint64_t *fences = (uint64_t *)(jobs + SZ_64K / 2);
+
+	if (!stats_readable(self->fd))
+		SKIP(return, "no gt0/stats in debugfs");
+	ASSERT_LT(0u, ne);
+	ASSERT_NE(NULL, jobs);
+	ASSERT_NE(NULL, page);
+	for (i = 0; i < nq; i++) {
+		queues[i] = xe_exec_queue_create(self->fd, self->vm, eng[i % ne].engine_class,
+						 eng[i % ne].engine_instance);
+		ASSERT_NE(0u, queues[i]) {
+			TH_LOG("queue %u: %s", i, strerror(errno));
+		}
+		cs = xe_emit_store_dword((uint32_t *)(jobs + i * 256), addr_of(&page[i]),
+					 0x57000000 | i);
+		cs = xe_emit_atomic(cs, ATOMIC_INC, addr_of(&page[512]));
+		xe_emit_bb_end(cs);
+	}
+	/* The jobs' memory faulted in beforehand: the storm is on the page alone. */
+	ASSERT_EQ(0, store_run(self, jobs + SZ_64K - 4, 1));
+
+	pf0 = stat_get(self->fd, "svm_pagefault_count");
+	co0 = stat_get(self->fd, "svm_coalesced_count");
+	va0 = stat_sizes(self->fd, "valid_pagefault_count");
+	gp0 = stat_sizes(self->fd, "get_pages_count");
+	rt0 = stat_get(self->fd, "svm_retry_count");
+	for (i = 0; i < nq; i++) {
+		ASSERT_EQ(0, svm_submit(self->fd, queues[i], (uint32_t *)(jobs + i * 256),
+					&fences[i])) {
+			TH_LOG("queue %u", i);
+		}
+	}
+	for (i = 0; i < nq; i++) {
+		EXPECT_EQ(0, svm_wait(self->fd, queues[i], &fences[i], WAIT_NS)) {
+			TH_LOG("queue %u", i);
+		}
+	}
+	pf = stat_get(self->fd, "svm_pagefault_count") - pf0;
+	co = stat_get(self->fd, "svm_coalesced_count") - co0;
+	va = stat_sizes(self->fd, "valid_pagefault_count") - va0;
+	gp = stat_sizes(self->fd, "get_pages_count") - gp0;
+	rt = stat_get(self->fd, "svm_retry_count") - rt0;
+	ksft_print_msg("%u queues on %u engines: %lld faults, %lld coalesced (%lld found the range valid), %lld get-pages (4K %lld, 64K %lld, 2M %lld), %lld retries\n",
+		       nq, ne, pf, co, va, gp, stat_get(self->fd, "svm_4K_get_pages_count"),
+		       stat_get(self->fd, "svm_64K_get_pages_count"),
+		       stat_get(self->fd, "svm_2M_get_pages_count"), rt);
+
+	for (i = 0; i < nq; i++) {
+		EXPECT_EQ(0x57000000u | i, page[i]) {
+			TH_LOG("queue %u", i);
+		}
+		EXPECT_EQ(FENCE_DONE, fences[i]);
+	}
+	EXPECT_EQ(nq, page[512]);
+	for (i = nq; i < SZ_2M / 4; i++) {
+		if (i != 512 && page[i]) {
+			EXPECT_EQ(0u, page[i]) {
+				TH_LOG("dword %u", i);
+			}
+			break;
+		}
+	}
+	EXPECT_LT(0, co);
+	/* One resolution for the page, plus one per retry; a little slack. */
+	EXPECT_GE(4 + rt, gp);
+
+	for (i = 0; i < nq; i++)
+		xe_exec_queue_destroy(self->fd, queues[i]);
+	munmap(page, SZ_2M);
+	munmap(jobs, SZ_64K);
+}
+
+/* --- what fails ------------------------------------------------------------------------- */
+
+/*
+ * GPU accesses with no CPU memory behind them, inside the mirror: a hole
+ * the CPU unmapped, the page at 4 KiB (below any mapping), the first page
+ * above the user address space; a read as well as writes. Each bans its
+ * queue without a word from the kernel; the VM keeps working.
+ */
+TEST_F_TIMEOUT(xe_svm, fault_unmapped, 60)
+{
+	char *hole = map_aligned(3 * PAGE, PAGE), *dst = malloc(64), *buf = malloc(PAGE);
+	long long fail0 = stat_get(self->fd, "svm_fault_fail_count");
+	int kmsg = kmsg_open();
+	uint32_t queue, *cs;
+
+	ASSERT_NE(NULL, hole);
+	ASSERT_NE(NULL, dst);
+	ASSERT_NE(NULL, buf);
+	ASSERT_EQ(0, munmap(hole, 3 * PAGE));
+	memset(dst, 0x3c, 64);
+
+	store_batch(self, hole + PAGE, 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+	store_batch(self, (void *)(uintptr_t)SZ_4K, 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+	store_batch(self, (void *)(uintptr_t)((1ull << 47) + SZ_4K), 0xbad);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COMPUTE);
+	cs = xe_emit_mem_copy(self->batch->cs, addr_of(dst), addr_of(hole + PAGE), 64);
+	xe_emit_bb_end(cs);
+	expect_fail(_metadata, self, DRM_XE_ENGINE_CLASS_COPY);
+	EXPECT_EQ(0x3c3c3c3cu, rd32(dst));
+	if (fail0 >= 0)
+		EXPECT_LE(fail0 + 4, stat_get(self->fd, "svm_fault_fail_count"));
+	kmsg_expect_quiet(_metadata, kmsg);
+
+	/* The fixture's queues never failed; a new queue works too. */
+	memset(buf, 0, PAGE);
+	gpu_write_check(_metadata, self, buf, PAGE, 90, false);
+	queue = xe_exec_queue_create(self->fd, self->vm, DRM_XE_ENGINE_CLASS_COMPUTE, 0);
+	ASSERT_NE(0u, queue);
+	gpu_write_check_on(_metadata, self, queue, buf, PAGE, 91, false);
+	xe_exec_queue_destroy(self->fd, queue);
+	free(buf);
+	free(dst);
+}
+
 TEST_HARNESS_MAIN
