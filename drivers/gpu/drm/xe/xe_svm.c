@@ -493,6 +493,50 @@ static int xe_svm_fault_resolve(struct xe_vm *vm, struct xe_svm_fault *f,
 	}
 }
 
+/* Whether a fault failed for memory around @addr rather than at it. */
+static bool xe_svm_range_misfits(struct gpusvm_range *range, int err)
+{
+	return (err == -EFAULT || err == -EACCES) && gpusvm_range_size(range) > SZ_4K;
+}
+
+/*
+ * Finds or inserts the range at @addr and makes it serve the access:
+ * found valid, or pages found and bound. With &xe_svm.lock held.
+ */
+static int xe_svm_range_get(struct xe_vm *vm, struct xe_vma *vma, u64 addr,
+			    struct gpusvm_ctx *ctx, bool write, struct xe_svm_fault *f)
+{
+	struct xe_svm_range *range;
+	int err;
+
+	for (;;) {
+		f->range = gpusvm_range_find_or_insert(&vm->svm.gpusvm, addr, xe_vma_start(vma),
+						       xe_vma_end(vma), ctx);
+		if (IS_ERR(f->range)) {
+			err = PTR_ERR(f->range);
+			f->range = NULL;
+			return err;
+		}
+		range = to_xe_svm_range(f->range);
+		if (range->new) {
+			range->new = false;
+			trace_xe_svm_range_insert(vm->asid, gpusvm_range_start(f->range),
+						  gpusvm_range_end(f->range));
+		}
+
+		f->valid = xe_svm_range_serves(vm, range, write);
+		err = f->valid ? 0 : xe_svm_fault_resolve(vm, f, ctx, write);
+		if (!xe_svm_range_misfits(f->range, err))
+			return err;
+		/*
+		 * The CPU mapping of part of the range changed since it was
+		 * sized (unmapped, mprotect()ed): try a smaller one at @addr.
+		 */
+		ctx->max_chunk = gpusvm_range_size(f->range) / 2;
+		xe_svm_range_remove(vm, f->range);
+	}
+}
+
 static void xe_svm_fault_account(struct xe_vm *vm, const struct xe_svm_fault *f, u32 total_us)
 {
 	struct xe_device *xe = vm->xe;
@@ -543,7 +587,6 @@ int xe_svm_handle_fault(struct xe_vm *vm, struct xe_vma *vma, u64 addr, u32 acce
 	bool write = access != XE_EMU_ACCESS_READ;
 	struct xe_svm_fault f = {};
 	ktime_t start = ktime_get();
-	struct xe_svm_range *range;
 	u32 total_us;
 	int err;
 
@@ -554,29 +597,12 @@ int xe_svm_handle_fault(struct xe_vm *vm, struct xe_vma *vma, u64 addr, u32 acce
 	mutex_lock(&vm->svm.lock);
 	/* Unmapped ranges first, so the view of the CPU's memory is current. */
 	xe_svm_gc_locked(vm);
-
-	f.range = gpusvm_range_find_or_insert(&vm->svm.gpusvm, addr, xe_vma_start(vma),
-					      xe_vma_end(vma), &ctx);
-	if (IS_ERR(f.range)) {
-		err = PTR_ERR(f.range);
-		f.range = NULL;
-		goto out;
-	}
-	range = to_xe_svm_range(f.range);
-	if (range->new) {
-		range->new = false;
-		trace_xe_svm_range_insert(vm->asid, gpusvm_range_start(f.range),
-					  gpusvm_range_end(f.range));
-	}
-
-	f.valid = xe_svm_range_serves(vm, range, write);
-	err = f.valid ? 0 : xe_svm_fault_resolve(vm, &f, &ctx, write);
+	err = xe_svm_range_get(vm, vma, addr, &ctx, write, &f);
 	if (!err) {
 		span->start = gpusvm_range_start(f.range);
 		span->end = gpusvm_range_end(f.range);
 		span->writable = !f.range->read_only;
 	}
-out:
 	mutex_unlock(&vm->svm.lock);
 
 	total_us = ktime_us_delta(ktime_get(), start);
@@ -586,6 +612,51 @@ out:
 	trace_xe_svm_fault_done(vm->asid, addr, f.range ? gpusvm_range_start(f.range) : 0,
 				f.range ? gpusvm_range_end(f.range) : 0, err, f.retries, f.valid,
 				f.get_pages_us, f.bind_us, total_us);
+	return err;
+}
+
+/**
+ * xe_svm_prefetch() - bring mirrored memory in ahead of the GPU
+ * @vm: the VM, with &xe_vm.lock held for writing and no reservation
+ * @vma: a mirror VMA
+ * @start: first address to prefetch
+ * @end: end of it
+ *
+ * Does for each range of [@start, @end) ∩ @vma what a GPU read fault
+ * would, skipping the holes of the CPU address space, so the GPU finds
+ * the memory bound. Mirrored memory stays in system memory: this is what
+ * a PREFETCH of a mirror does, whatever region it names.
+ *
+ * Return: 0; -EINTR on a fatal signal; the errors of xe_svm_handle_fault().
+ */
+int xe_svm_prefetch(struct xe_vm *vm, struct xe_vma *vma, u64 start, u64 end)
+{
+	struct gpusvm_ctx ctx = {
+		.max_chunk = READ_ONCE(vm->xe->svm.range_max),
+		.timeout_ms = XE_SVM_RETRY_MS,
+		.read_only = xe_vma_read_only(vma),
+	};
+	struct gpusvm *svm = &vm->svm.gpusvm;
+	u64 addr = max(start, xe_vma_start(vma));
+	int err = 0;
+
+	end = min(end, xe_vma_end(vma));
+	mutex_lock(&vm->svm.lock);
+	xe_svm_gc_locked(vm);
+	while (!err && (addr = gpusvm_find_vma_start(svm, addr, end)) < end) {
+		struct xe_svm_fault f = {};
+
+		if (fatal_signal_pending(current)) {
+			err = -EINTR;
+			break;
+		}
+		ctx.max_chunk = READ_ONCE(vm->xe->svm.range_max);
+		err = xe_svm_range_get(vm, vma, addr, &ctx, false, &f);
+		if (f.range)
+			addr = gpusvm_range_end(f.range);
+		cond_resched();
+	}
+	mutex_unlock(&vm->svm.lock);
 	return err;
 }
 

@@ -32,6 +32,7 @@ void xe_svm_fini(struct xe_vm *vm);
 int xe_svm_check_unbind(struct xe_vm *vm, u64 start, u64 end);
 int xe_svm_handle_fault(struct xe_vm *vm, struct xe_vma *vma, u64 addr, u32 access,
 			struct xe_svm_span *span);
+int xe_svm_prefetch(struct xe_vm *vm, struct xe_vma *vma, u64 start, u64 end);
 void xe_svm_coalesced(struct xe_device *xe, unsigned int n);
 
 #endif

@@ -528,6 +528,9 @@ static void xe_vm_free(struct drm_gpuvm *gpuvm)
 	struct xe_vm *vm = container_of(gpuvm, struct xe_vm, gpuvm);
 	struct xe_device *xe = vm->xe;
 
+	/* Every VM is closed before its last reference goes. */
+	drm_WARN_ON(&xe->drm, vm->svm.enabled);
+
 	/*
 	 * Engines may still cache translations of this address space (a
 	 * scratch VM's are never zapped): forget them all before the id
@@ -801,6 +804,8 @@ int xe_vm_create_ioctl(struct drm_device *dev, void *data, struct drm_file *file
 	err = xa_alloc(&xef->vm.xa, &id, vm, xa_limit_32b, GFP_KERNEL);
 	mutex_unlock(&xef->vm.lock);
 	if (err) {
+		/* Closing lets go of the process a mirror holds. */
+		xe_vm_close(vm);
 		xe_vm_put(vm);
 		return err;
 	}
@@ -1088,8 +1093,8 @@ static int xe_vm_bind_apply(struct xe_vm_bind_ctx *ctx, struct drm_gpuva_ops *op
 /*
  * PREFETCH, under the reservations: moves each BO mapped in [@start, @end)
  * into @region and binds every BO and NULL VMA there, whole, as faults
- * would have. Userptr VMAs have no region to move to; they are bound
- * once the reservations are dropped, by xe_vm_bind_prefetch_userptrs().
+ * would have. Userptr and mirror VMAs have no region to move to; they are
+ * bound once the reservations are dropped, by xe_vm_bind_prefetch_user().
  */
 static int xe_vm_bind_prefetch(struct xe_vm_bind_ctx *ctx, u64 start, u64 end, u32 region)
 {
@@ -1115,9 +1120,12 @@ static int xe_vm_bind_prefetch(struct xe_vm_bind_ctx *ctx, u64 start, u64 end, u
 	return 0;
 }
 
-/* PREFETCH, once the reservations are dropped: binds the userptr VMAs. */
-static int xe_vm_bind_prefetch_userptrs(struct xe_vm_bind_ctx *ctx,
-					const struct drm_xe_vm_bind_op *ops, u32 num)
+/*
+ * PREFETCH, once the reservations are dropped: binds the userptr VMAs, and
+ * the ranges of mirrored memory in the op's range.
+ */
+static int xe_vm_bind_prefetch_user(struct xe_vm_bind_ctx *ctx,
+				    const struct drm_xe_vm_bind_op *ops, u32 num)
 {
 	struct drm_gpuva *gpuva;
 	u32 i;
@@ -1131,9 +1139,12 @@ static int xe_vm_bind_prefetch_userptrs(struct xe_vm_bind_ctx *ctx,
 		drm_gpuvm_for_each_va_range(gpuva, &ctx->vm->gpuvm, start, end) {
 			struct xe_vma *vma = to_xe_vma(gpuva);
 
-			if (!(vma->flags & XE_VMA_USERPTR))
-				continue;
-			err = xe_userptr_bind(vma);
+			if (vma->flags & XE_VMA_USERPTR)
+				err = xe_userptr_bind(vma);
+			else if (vma->flags & XE_VMA_CPU_MIRROR)
+				err = xe_svm_prefetch(ctx->vm, vma, start, end);
+			else
+				err = 0;
 			if (err)
 				return err;
 		}
@@ -1359,7 +1370,8 @@ static int xe_vm_bind_copy_ops(struct xe_device *xe, struct drm_xe_vm_bind *args
  *
  * PREFETCH moves each BO mapped in its range into the region it names and
  * binds every mapping there, whole, as if the GPU had touched all of it;
- * userptrs have their pages found and bound. VMAs are not split: one that
+ * userptrs have their pages found and bound, and so has mirrored memory in
+ * the range, in system memory, range by range. VMAs are not split: one that
  * only overlaps the range is prefetched entirely.
  *
  * Return: 0; -EINVAL for malformed arguments, or a PREFETCH into a region
@@ -1461,7 +1473,7 @@ int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 	xe_obj_puts_release(&ctx.puts);
 	err = xe_vm_bind_userptrs(&ctx, err);
 	if (!err)
-		err = xe_vm_bind_prefetch_userptrs(&ctx, ops, args->num_binds);
+		err = xe_vm_bind_prefetch_user(&ctx, ops, args->num_binds);
 
 	if (!err)
 		err = xe_sync_signal_now(syncs, num_syncs);

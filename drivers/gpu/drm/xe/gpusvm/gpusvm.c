@@ -530,18 +530,21 @@ static void gpusvm_range_free(struct gpusvm *svm, struct gpusvm_range *range)
 }
 
 /*
- * Sizes a new range around @addr, looking at the CPU VMA under mmap_lock;
- * returns 0 and the range's start, or an errno.
+ * Sizes and inserts a new range around @addr, in the CPU VMA there. Under
+ * mmap_lock, so that the VMA cannot be unmapped between the look and the
+ * insertion: an unmap either came before (no VMA, -ENOENT) or will find
+ * the range in the tree and queue it for the garbage collector.
  */
-static int gpusvm_range_place(struct gpusvm *svm, struct gpusvm_notifier *notifier,
-			      unsigned long addr, unsigned long lo, unsigned long hi,
-			      const struct gpusvm_ctx *ctx, unsigned long *start,
-			      unsigned long *size)
+static struct gpusvm_range *gpusvm_range_place(struct gpusvm *svm,
+					       struct gpusvm_notifier *notifier,
+					       unsigned long addr, unsigned long lo,
+					       unsigned long hi, const struct gpusvm_ctx *ctx)
 {
 	const unsigned long *chunks = svm->chunk_sizes;
 	unsigned int num = svm->num_chunks;
+	struct gpusvm_range *range = ERR_PTR(-ENOENT);
 	struct vm_area_struct *vma;
-	int err = 0;
+	unsigned long size;
 
 	/* Skip the sizes above the caller's limit; PAGE_SIZE always stays. */
 	while (num > 1 && ctx->max_chunk && chunks[0] > ctx->max_chunk) {
@@ -550,22 +553,63 @@ static int gpusvm_range_place(struct gpusvm *svm, struct gpusvm_notifier *notifi
 	}
 
 	if (mmap_read_lock_killable(svm->mm))
-		return -EINTR;
+		return ERR_PTR(-EINTR);
 	vma = vma_lookup(svm->mm, addr);
-	if (!vma) {
-		err = -ENOENT;
+	if (!vma)
 		goto out;
-	}
 	lo = max3(lo, vma->vm_start, gpusvm_notifier_start(notifier));
 	hi = min3(hi, vma->vm_end, gpusvm_notifier_end(notifier));
-	*size = gpusvm_chunk_size(chunks, num, addr, lo, hi, gpusvm_notifier_busy, notifier);
-	*start = ALIGN_DOWN(addr, *size ?: 1);
-	if (!*size)
-		err = -ENOENT;
+	size = gpusvm_chunk_size(chunks, num, addr, lo, hi, gpusvm_notifier_busy, notifier);
+	if (!size)
+		goto out;
+
+	range = gpusvm_range_alloc(svm, size >> PAGE_SHIFT);
+	if (!range) {
+		range = ERR_PTR(-ENOMEM);
+		goto out;
+	}
+	range->notifier = notifier;
+	range->itree.start = ALIGN_DOWN(addr, size);
+	range->itree.last = range->itree.start + size - 1;
+	/* Invalid until its pages are found: any sequence will do. */
+	range->notifier_seq = 0;
+
+	down_write(&svm->notifier_lock);
+	interval_tree_insert(&range->itree, &notifier->ranges);
+	up_write(&svm->notifier_lock);
 out:
 	mmap_read_unlock(svm->mm);
-	return err;
+	return range;
 }
+
+/**
+ * gpusvm_find_vma_start() - the first mirrored CPU address in an interval
+ * @svm: the mirror
+ * @start: first address
+ * @end: end of the interval
+ *
+ * For walking a stretch of the address space without stopping at each
+ * page of its holes. Takes mmap_lock for reading.
+ *
+ * Return: the lowest address in [@start, @end) that a CPU VMA covers, or
+ * @end if none does (or the process has exited).
+ */
+unsigned long gpusvm_find_vma_start(struct gpusvm *svm, unsigned long start, unsigned long end)
+{
+	struct vm_area_struct *vma;
+	unsigned long addr = end;
+
+	if (!mmget_not_zero(svm->mm))
+		return end;
+	mmap_read_lock(svm->mm);
+	vma = find_vma_intersection(svm->mm, start, end);
+	if (vma)
+		addr = max(start, vma->vm_start);
+	mmap_read_unlock(svm->mm);
+	mmput(svm->mm);
+	return addr;
+}
+EXPORT_SYMBOL_IF_KUNIT(gpusvm_find_vma_start);
 
 /**
  * gpusvm_range_find_or_insert() - the range a GPU fault falls in
@@ -590,7 +634,6 @@ struct gpusvm_range *gpusvm_range_find_or_insert(struct gpusvm *svm, unsigned lo
 {
 	struct gpusvm_notifier *notifier;
 	struct gpusvm_range *range;
-	unsigned long start, size;
 	bool new_notifier = false;
 	int err;
 
@@ -617,24 +660,11 @@ struct gpusvm_range *gpusvm_range_find_or_insert(struct gpusvm *svm, unsigned lo
 		new_notifier = true;
 	}
 
-	err = gpusvm_range_place(svm, notifier, addr, gpuva_start, gpuva_end, ctx, &start, &size);
-	if (err)
-		goto err_notifier;
-
-	range = gpusvm_range_alloc(svm, size >> PAGE_SHIFT);
-	if (!range) {
-		err = -ENOMEM;
+	range = gpusvm_range_place(svm, notifier, addr, gpuva_start, gpuva_end, ctx);
+	if (IS_ERR(range)) {
+		err = PTR_ERR(range);
 		goto err_notifier;
 	}
-	range->notifier = notifier;
-	range->itree.start = start;
-	range->itree.last = start + size - 1;
-	/* Invalid until its pages are found: any sequence will do. */
-	range->notifier_seq = 0;
-
-	down_write(&svm->notifier_lock);
-	interval_tree_insert(&range->itree, &notifier->ranges);
-	up_write(&svm->notifier_lock);
 	mmput(svm->mm);
 	return range;
 
@@ -867,12 +897,16 @@ EXPORT_SYMBOL_IF_KUNIT(gpusvm_range_get_pages);
  * @range: the range
  *
  * Return: true if the pages found by the last gpusvm_range_get_pages() are
- * still the CPU's; they stay so until the notifier lock is dropped.
+ * still the CPU's: no invalidation hit the range since they were
+ * published. They stay so until the notifier lock is dropped.
  */
 bool gpusvm_range_pages_valid(struct gpusvm *svm, struct gpusvm_range *range)
 {
 	lockdep_assert_held(&svm->notifier_lock);
-	return range->pages_valid &&
-	       !mmu_interval_check_retry(&range->notifier->notifier, range->notifier_seq);
+	/*
+	 * Not the notifier's sequence: it moves on invalidations anywhere in
+	 * the notifier. The callback clears the flag of every range it hits.
+	 */
+	return range->pages_valid;
 }
 EXPORT_SYMBOL_IF_KUNIT(gpusvm_range_pages_valid);

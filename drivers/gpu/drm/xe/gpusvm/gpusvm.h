@@ -258,6 +258,7 @@ struct gpusvm_range *gpusvm_range_find(struct gpusvm_notifier *notifier,
 struct gpusvm_range *gpusvm_range_next(struct gpusvm_range *range, unsigned long start,
 				       unsigned long end);
 bool gpusvm_has_range(struct gpusvm *svm, unsigned long start, unsigned long end);
+unsigned long gpusvm_find_vma_start(struct gpusvm *svm, unsigned long start, unsigned long end);
 
 struct gpusvm_range *gpusvm_range_find_or_insert(struct gpusvm *svm, unsigned long addr,
 						 unsigned long gpuva_start,
