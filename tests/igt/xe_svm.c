@@ -1828,7 +1828,7 @@ struct neighbor {
 	unsigned long rounds;
 };
 
-/* Drops a random page of its own every 0.5 to 1.5 ms: nothing the GPU uses. */
+/* Drops a random page of its own every 2 to 4 ms: nothing the GPU uses. */
 static void *neighbor_thread(void *arg)
 {
 	struct neighbor *n = arg;
@@ -1837,35 +1837,41 @@ static void *neighbor_thread(void *arg)
 	while (!__atomic_load_n(&n->stop, __ATOMIC_SEQ_CST)) {
 		madvise(n->pages + rand_r(&seed) % n->nr_pages * PAGE, PAGE, MADV_DONTNEED);
 		__atomic_store_n(&n->rounds, n->rounds + 1, __ATOMIC_SEQ_CST);
-		usleep(500 + rand_r(&seed) % 1000);
+		usleep(2000 + rand_r(&seed) % 2000);
 	}
 	return NULL;
 }
 
+#define NOTIFIER_SPAN	(512 * SZ_1M)	/* svm_notifier_size's default */
+
 /*
- * A CPU thread drops pages the GPU never uses, in another range of the same
- * notifier (a 4 MiB block lies in one 512 MiB notifier), while the GPU
- * faults in one 4 KiB range after another. The drops bump the notifier's
- * sequence under the faults, but invalidate none of the GPU's ranges: a
- * fault that collides must find its pages again under the new sequence and
- * succeed, however often that happens.
+ * A CPU thread drops pages the GPU never uses while the GPU faults in one
+ * 4 KiB range after another, all in one notifier's span: each fault page
+ * a VMA of its own in a 2 MiB block of its own (so its bind also allocates
+ * a page table, which takes a while), the racer's pages further on. The
+ * drops bump the notifier's sequence under the faults but invalidate none
+ * of the GPU's ranges: a fault that collides must find its pages again
+ * under the new sequence and succeed, however often that happens.
  */
 TEST_F_TIMEOUT(xe_svm, retry_neighbor_race, 120)
 {
 	const unsigned int jobs = 8, per_job = 8, nr = jobs * per_job;
-	uint8_t *block = map_aligned(4 * SZ_1M, 4 * SZ_1M), *page;
+	const size_t len = 2 * NOTIFIER_SPAN;
 	long long retry0, fail0;
 	struct neighbor nb = {};
+	uint8_t *map, *span;
 	unsigned int j, i;
 	uint32_t *cs;
 	int ret = 0;
 
-	ASSERT_NE(NULL, block);
-	/* Every other page of the first 2 MiB a VMA, and so a range, of its own. */
+	map = mmap(NULL, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	ASSERT_NE(MAP_FAILED, map);
+	span = (uint8_t *)((addr_of(map) + NOTIFIER_SPAN - 1) & ~(NOTIFIER_SPAN - 1));
 	for (i = 0; i < nr; i++)
-		ASSERT_EQ(0, mprotect(block + (2 * i + 1) * PAGE, PAGE, PROT_NONE));
-	nb.pages = block + 2 * SZ_1M;
-	nb.nr_pages = 512;
+		ASSERT_EQ(0, mprotect(span + i * 4 * SZ_1M, PAGE, PROT_READ | PROT_WRITE));
+	nb.pages = span + NOTIFIER_SPAN / 2;
+	nb.nr_pages = 64;
+	ASSERT_EQ(0, mprotect(nb.pages, nb.nr_pages * PAGE, PROT_READ | PROT_WRITE));
 	retry0 = stat_get(self->fd, "svm_retry_count");
 	fail0 = stat_get(self->fd, "svm_fault_fail_count");
 	/* The batch's own range first: only the stores fault under the race. */
@@ -1876,7 +1882,7 @@ TEST_F_TIMEOUT(xe_svm, retry_neighbor_race, 120)
 	for (j = 0; j < jobs && !ret; j++) {
 		cs = self->batch->cs;
 		for (i = j * per_job; i < (j + 1) * per_job; i++)
-			cs = xe_emit_store_dword(cs, addr_of(block + 2 * i * PAGE + 0x10),
+			cs = xe_emit_store_dword(cs, addr_of(span + i * 4 * SZ_1M + 0x10),
 						 0xe0 + i);
 		xe_emit_bb_end(cs);
 		ret = run_batch(self, self->queue);
@@ -1892,12 +1898,11 @@ TEST_F_TIMEOUT(xe_svm, retry_neighbor_race, 120)
 		TH_LOG("job %u", j - 1);
 	}
 	for (i = 0; i < nr; i++) {
-		page = block + 2 * i * PAGE;
-		EXPECT_EQ(0xe0 + i, rd32(page + 0x10)) {
+		EXPECT_EQ(0xe0 + i, rd32(span + i * 4 * SZ_1M + 0x10)) {
 			TH_LOG("page %u", i);
 		}
 	}
-	munmap(block, 4 * SZ_1M);
+	munmap(map, len);
 }
 
 /* --- kernel log ------------------------------------------------------------------------ */
