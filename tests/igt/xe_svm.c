@@ -8,8 +8,9 @@
  * makes is resolved by a fault.
  *
  * The tests cover:
- *  - the bind's arguments, the config flag, BO mappings inside a mirror,
- *    and UNMAP of mirrored parts the GPU still uses (-EBUSY);
+ *  - the bind's arguments, the config flag, read-only mirrors, mirrors of
+ *    part of the address space, BO mappings inside a mirror, and UNMAP of
+ *    mirrored parts the GPU still uses (-EBUSY);
  *  - every kind of CPU memory: malloc (small, large and unaligned),
  *    private and shared anonymous mappings, files mapped shared and
  *    private, MAP_FIXED, the stack, .data and .bss, mlock'd memory;
