@@ -261,6 +261,28 @@ uint64_t xe_vram_size(int fd)
 	return size;
 }
 
+/* One value of the config query, or 0 if the query fails or lacks it. */
+uint64_t xe_config(int fd, unsigned int param)
+{
+	struct drm_xe_query_config *config = xe_get_config(fd);
+	uint64_t value = 0;
+
+	if (!config)
+		return 0;
+	if (param < config->num_params)
+		value = config->info[param];
+	free(config);
+	return value;
+}
+
+/* Width of the device's GPU virtual addresses, as the config query reports it. */
+int xe_va_bits(int fd)
+{
+	uint64_t bits = xe_config(fd, DRM_XE_QUERY_CONFIG_VA_BITS);
+
+	return bits ? (int)bits : XE_VA_BITS;
+}
+
 const char *xe_engine_class_name(uint16_t engine_class)
 {
 	switch (engine_class) {
@@ -567,6 +589,19 @@ struct drm_xe_vm_bind_op xe_bind_op_prefetch(uint64_t addr, uint64_t size, uint3
 	return op;
 }
 
+/* GPU addresses [addr, addr + size) follow the CPU's same addresses. */
+struct drm_xe_vm_bind_op xe_bind_op_mirror(uint64_t addr, uint64_t size, uint32_t flags)
+{
+	struct drm_xe_vm_bind_op op = {
+		.range = size,
+		.addr = addr,
+		.op = DRM_XE_VM_BIND_OP_MAP,
+		.flags = flags | DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR,
+	};
+
+	return op;
+}
+
 int xe_vm_bind_bo(int fd, uint32_t vm, uint32_t bo, uint64_t offset, uint64_t addr,
 		  uint64_t size, uint32_t flags)
 {
@@ -586,6 +621,13 @@ int xe_vm_bind_userptr(int fd, uint32_t vm, const void *ptr, uint64_t addr, uint
 int xe_vm_bind_null(int fd, uint32_t vm, uint64_t addr, uint64_t size)
 {
 	struct drm_xe_vm_bind_op op = xe_bind_op_null(addr, size);
+
+	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
+}
+
+int xe_vm_bind_mirror(int fd, uint32_t vm, uint64_t addr, uint64_t size, uint32_t flags)
+{
+	struct drm_xe_vm_bind_op op = xe_bind_op_mirror(addr, size, flags);
 
 	return xe_vm_bind_ops(fd, vm, 0, &op, 1, NULL, 0);
 }
@@ -888,6 +930,16 @@ int syncobj_fence_status(int fd, uint32_t handle)
 	return ret;
 }
 
+int syncobj_signal(int fd, uint32_t *handles, uint32_t count)
+{
+	struct drm_syncobj_array array = {
+		.handles = to_user_pointer(handles),
+		.count_handles = count,
+	};
+
+	return __xe_ioctl(fd, DRM_IOCTL_SYNCOBJ_SIGNAL, &array);
+}
+
 /* --- memory ------------------------------------------------------------- */
 
 void *xe_alloc_pages(size_t size)
@@ -992,6 +1044,93 @@ int xe_device_minor(int fd)
 	if (!S_ISCHR(st.st_mode))
 		return -ENOTTY;
 	return minor(st.st_rdev);
+}
+
+/* --- debugfs ------------------------------------------------------------ */
+
+int xe_debugfs_path(int fd, const char *file, char *path, size_t len)
+{
+	char name[64] = "";
+	int minor, ret;
+	FILE *f;
+
+	minor = xe_device_minor(fd);
+	if (minor < 0)
+		return minor;
+	snprintf(path, len, "/sys/kernel/debug/dri/%d/name", minor);
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ret = fgets(name, sizeof(name), f) ? 0 : -EIO;
+	fclose(f);
+	if (ret)
+		return ret;
+	if (strncmp(name, XE_DRIVER_NAME, strlen(XE_DRIVER_NAME)))
+		return -ENODEV;
+	if ((size_t)snprintf(path, len, "/sys/kernel/debug/dri/%d/%s", minor, file) >= len)
+		return -ENAMETOOLONG;
+	return 0;
+}
+
+int xe_debugfs_read(int fd, const char *file, long long *value)
+{
+	char path[256];
+	FILE *f;
+	int ret;
+
+	ret = xe_debugfs_path(fd, file, path, sizeof(path));
+	if (ret)
+		return ret;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ret = fscanf(f, "%lld", value) == 1 ? 0 : -EINVAL;
+	fclose(f);
+	return ret;
+}
+
+int xe_debugfs_write(int fd, const char *file, long long value)
+{
+	char path[256], buf[32];
+	int dfd, len, ret;
+
+	ret = xe_debugfs_path(fd, file, path, sizeof(path));
+	if (ret)
+		return ret;
+	dfd = open(path, O_WRONLY | O_CLOEXEC);
+	if (dfd < 0)
+		return -errno;
+	len = snprintf(buf, sizeof(buf), "%lld\n", value);
+	if (write(dfd, buf, len) != len)
+		ret = -errno;
+	close(dfd);
+	return ret;
+}
+
+/* Returns 0, -ENOENT when the file has no such counter, or another -errno. */
+int xe_gt_stat(int fd, unsigned int gt, const char *name, long long *value)
+{
+	char path[256], line[160], file[32];
+	size_t len = strlen(name);
+	FILE *f;
+	int ret;
+
+	snprintf(file, sizeof(file), "gt%u/stats", gt);
+	ret = xe_debugfs_path(fd, file, path, sizeof(path));
+	if (ret)
+		return ret;
+	f = fopen(path, "re");
+	if (!f)
+		return -errno;
+	ret = -ENOENT;
+	while (fgets(line, sizeof(line), f)) {
+		if (strncmp(line, name, len) || line[len] != ':')
+			continue;
+		ret = sscanf(line + len + 1, "%lld", value) == 1 ? 0 : -EINVAL;
+		break;
+	}
+	fclose(f);
+	return ret;
 }
 
 /* --- GPU commands ------------------------------------------------------- */

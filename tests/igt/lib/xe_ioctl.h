@@ -26,6 +26,7 @@
 #define SZ_4K		0x1000ULL
 #define SZ_64K		0x10000ULL
 #define SZ_1M		0x100000ULL
+#define SZ_2M		0x200000ULL
 #define SZ_4M		0x400000ULL
 #define SZ_1G		0x40000000ULL
 
@@ -67,6 +68,8 @@ struct drm_xe_query_config *xe_get_config(int fd);
 struct drm_xe_query_gt_list *xe_get_gt_list(int fd);
 uint32_t xe_region_mask(int fd, uint16_t mem_class);
 uint64_t xe_vram_size(int fd);
+uint64_t xe_config(int fd, unsigned int param);
+int xe_va_bits(int fd);
 const struct drm_xe_mem_region *xe_find_region(const struct drm_xe_query_mem_regions *r,
 					       uint16_t mem_class);
 long long xe_region_used(int fd, uint16_t mem_class);
@@ -119,11 +122,13 @@ struct drm_xe_vm_bind_op xe_bind_op_null(uint64_t addr, uint64_t size);
 struct drm_xe_vm_bind_op xe_bind_op_unmap(uint64_t addr, uint64_t size);
 struct drm_xe_vm_bind_op xe_bind_op_unmap_all(uint32_t bo);
 struct drm_xe_vm_bind_op xe_bind_op_prefetch(uint64_t addr, uint64_t size, uint32_t region);
+struct drm_xe_vm_bind_op xe_bind_op_mirror(uint64_t addr, uint64_t size, uint32_t flags);
 int xe_vm_bind_bo(int fd, uint32_t vm, uint32_t bo, uint64_t offset, uint64_t addr,
 		  uint64_t size, uint32_t flags);
 int xe_vm_bind_userptr(int fd, uint32_t vm, const void *ptr, uint64_t addr, uint64_t size,
 		       uint32_t flags);
 int xe_vm_bind_null(int fd, uint32_t vm, uint64_t addr, uint64_t size);
+int xe_vm_bind_mirror(int fd, uint32_t vm, uint64_t addr, uint64_t size, uint32_t flags);
 int xe_vm_unbind(int fd, uint32_t vm, uint64_t addr, uint64_t size);
 int xe_vm_unbind_all(int fd, uint32_t vm, uint32_t bo);
 
@@ -197,6 +202,7 @@ int syncobj_timeline_wait(int fd, uint32_t *handles, uint64_t *points, uint32_t 
 			  int64_t timeout_ns, uint32_t flags);
 int syncobj_query(int fd, uint32_t handle, uint64_t *point);
 int syncobj_fence_status(int fd, uint32_t handle);
+int syncobj_signal(int fd, uint32_t *handles, uint32_t count);
 
 /*
  * Accesses to memory the GPU reads or writes, done exactly once each time
@@ -249,6 +255,17 @@ void xe_buf_destroy(int fd, struct xe_buf *buf);
 
 /* Minor number of the device node fd was opened from, or -errno. */
 int xe_device_minor(int fd);
+
+/*
+ * debugfs of the device fd was opened from: /sys/kernel/debug/dri/<minor>/,
+ * whose name file must start with the driver's name. Values are decimal
+ * numbers; a file may be gt0/stats, say. xe_gt_stat() reads one counter of
+ * a GT's stats file, made of "name: value" lines.
+ */
+int xe_debugfs_path(int fd, const char *file, char *path, size_t len);
+int xe_debugfs_read(int fd, const char *file, long long *value);
+int xe_debugfs_write(int fd, const char *file, long long value);
+int xe_gt_stat(int fd, unsigned int gt, const char *name, long long *value);
 
 /*
  * A VM, an exec queue on one engine of it and a batch buffer bound in it:

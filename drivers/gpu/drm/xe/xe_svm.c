@@ -459,18 +459,23 @@ struct xe_svm_fault {
 
 /* Finds the pages and binds them until both happen under one sequence. */
 static int xe_svm_fault_resolve(struct xe_vm *vm, struct xe_svm_fault *f,
-				const struct gpusvm_ctx *ctx, bool write)
+				struct gpusvm_ctx *ctx, bool write)
 {
 	unsigned long timeout = jiffies + msecs_to_jiffies(XE_SVM_RETRY_MS);
 	unsigned int idx = xe_svm_size_index(gpusvm_range_size(f->range));
 	struct xe_device *xe = vm->xe;
+	unsigned int retries;
 	ktime_t t;
 	int err;
 
 	for (;;) {
 		t = ktime_get();
+		retries = ctx->retries;
 		err = gpusvm_range_get_pages(&vm->svm.gpusvm, f->range, ctx);
 		f->get_pages_us += ktime_us_delta(ktime_get(), t);
+		/* Collisions inside get-pages count as retries too. */
+		f->retries += ctx->retries - retries;
+		xe_svm_stat_add(xe, XE_SVM_STAT_RETRY_COUNT, ctx->retries - retries);
 		xe_svm_stat_add(xe, XE_SVM_STAT_SIZE_GET_PAGES_COUNT + idx, 1);
 		if (err)
 			return err;

@@ -809,7 +809,8 @@ static int gpusvm_range_fault(struct gpusvm *svm, struct gpusvm_range *range,
  * gpusvm_range_get_pages() - find a range's pages and map them for the device
  * @svm: the mirror
  * @range: the range
- * @ctx: the retry bound, and whether to map for reading only
+ * @ctx: the retry bound, and whether to map for reading only; counts
+ *	 the restarts in &gpusvm_ctx.retries
  *
  * Runs hmm_range_fault() over the range, faulting pages in on the CPU side
  * as a CPU access would: for writing, unless the CPU mapping or @ctx is
@@ -830,7 +831,7 @@ static int gpusvm_range_fault(struct gpusvm *svm, struct gpusvm_range *range,
  * * -EINTR - a fatal signal is pending.
  */
 int gpusvm_range_get_pages(struct gpusvm *svm, struct gpusvm_range *range,
-			   const struct gpusvm_ctx *ctx)
+			   struct gpusvm_ctx *ctx)
 {
 	struct mmu_interval_notifier *mni = &range->notifier->notifier;
 	unsigned long timeout = jiffies +
@@ -881,6 +882,7 @@ int gpusvm_range_get_pages(struct gpusvm *svm, struct gpusvm_range *range,
 		err = -EBUSY;
 		if (time_after(jiffies, timeout))
 			break;
+		ctx->retries++;
 		cond_resched();
 	}
 

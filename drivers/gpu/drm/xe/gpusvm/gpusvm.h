@@ -138,6 +138,11 @@ struct gpusvm_ctx {
 	unsigned int timeout_ms;
 	/** @read_only: map for reading only, whatever the CPU may do */
 	bool read_only;
+	/**
+	 * @retries: out: times gpusvm_range_get_pages() started over because
+	 * the memory changed under it; added to, never reset
+	 */
+	unsigned int retries;
 };
 
 /**
@@ -265,7 +270,7 @@ struct gpusvm_range *gpusvm_range_find_or_insert(struct gpusvm *svm, unsigned lo
 						 unsigned long gpuva_end,
 						 const struct gpusvm_ctx *ctx);
 int gpusvm_range_get_pages(struct gpusvm *svm, struct gpusvm_range *range,
-			   const struct gpusvm_ctx *ctx);
+			   struct gpusvm_ctx *ctx);
 bool gpusvm_range_pages_valid(struct gpusvm *svm, struct gpusvm_range *range);
 void gpusvm_range_unmap_pages(struct gpusvm *svm, struct gpusvm_range *range);
 void gpusvm_range_remove(struct gpusvm *svm, struct gpusvm_range *range);
