@@ -24,9 +24,25 @@
  * split a mapping and restore it, UNMAP_ALL and map again), and now and
  * then runs a batch that never ends so that the job times out.
  *
+ * Shared virtual memory: a fault-mode lane mirrors part of the process's
+ * address space (CPU_ADDR_MIRROR binds of all of it, of a window around
+ * some memory, read-only now and then) and runs batches that live in, and
+ * store to, plain mmap'd and malloc'd memory, their user fence in mmap'd
+ * memory too.  A batch must either complete with every store read back
+ * right, or get its queue banned; wrong data from a completed batch fails
+ * the run unless the CPU changed that memory meanwhile (each thread's SVM
+ * memory has a sequence count the churning thread bumps around every
+ * change) or another thread's call may have changed the mappings the batch
+ * used (such calls are logged), and so does a store through a read-only
+ * mirror that worked.  The lane also unbinds parts of its mirror (-EBUSY
+ * while the GPU maps memory there), prefetches it, and makes mirror binds
+ * the uAPI forbids, which must fail.
+ *
  * Chaos: several worker processes with several threads each; one more
  * thread per process replaces, protects and discards pages of the userptr
- * arena under the binds; fds are closed while other threads use them; the
+ * arena under the binds, and unmaps, moves (mremap), protects, discards
+ * and maps again the SVM memory under the batches, and forks now and then;
+ * fds are closed while other threads use them; the
  * supervisor SIGKILLs workers, preferably while they are inside an ioctl,
  * reaps them and starts new ones.
  *
@@ -232,6 +248,23 @@ enum path {
 	PATH_PRIME_OTHER_DEVICE, /* a dma-buf imported on the other device */
 	PATH_BO_MMAP_TOUCHED,	/* a BO mapping read and written by the CPU */
 	PATH_CPU_FAULT,		/* a CPU touch of a mapping faulted (caught) */
+	PATH_SVM_MIRROR,	/* a lane's VM mirrored (part of) the address space */
+	PATH_SVM_MIRROR_BUSY,	/* a bind over a mirror refused: the GPU maps memory there */
+	PATH_SVM_UNMIRROR,	/* part of a mirror unbound */
+	PATH_SVM_SPLIT,		/* a BO or NULL mapping put inside a mirror */
+	PATH_SVM_PREFETCH,	/* a PREFETCH over a mirror succeeded */
+	PATH_SVM_REFUSED,	/* mirror binds the uAPI forbids, refused */
+	PATH_SVM_VERIFIED,	/* a batch in CPU memory ran, its stores read back */
+	PATH_SVM_VERIFIED_RO,	/* ... read from a read-only mirror, stores to a BO */
+	PATH_SVM_CHANGED,	/* ... ran, but its memory or mirror changed meanwhile */
+	PATH_SVM_BANNED_CHURN,	/* its queue banned; the CPU changed the memory meanwhile */
+	PATH_SVM_BANNED_PREDICTED, /* ... banned: not mirrored, or stores to a read-only mirror */
+	PATH_SVM_BANNED_FOREIGN, /* ... banned: mirror unknown, or others' calls on the lane */
+	PATH_SVM_BANNED_OTHER,	/* ... banned, the cause not seen by the thread */
+	PATH_SVM_UNPREDICTED,	/* ran although a ban was predicted (another bind?) */
+	PATH_SVM_TIMEOUT,	/* banned by the job timeout, or not done when waited for */
+	PATH_SVM_CHURN,		/* SVM memory unmapped, moved, protected, discarded */
+	PATH_SVM_FORK,		/* forks of a process with mirrored memory */
 	PATH_CHURN,		/* pages of the userptr arena replaced or discarded */
 	PATH_FD_CLOSED,		/* an fd in use by other threads closed */
 	PATH_INTERRUPTED,	/* a call interrupted by the watchdog timer */
@@ -261,6 +294,23 @@ static const char *const path_name[PATH_NR] = {
 	[PATH_PRIME_OTHER_DEVICE] = "dma-bufs imported on the other device",
 	[PATH_BO_MMAP_TOUCHED] = "BO mappings touched by the CPU",
 	[PATH_CPU_FAULT] = "CPU faults on mappings (caught)",
+	[PATH_SVM_MIRROR] = "mirror binds",
+	[PATH_SVM_MIRROR_BUSY] = "binds over mirrors refused busy",
+	[PATH_SVM_UNMIRROR] = "mirror unbinds",
+	[PATH_SVM_SPLIT] = "mappings put inside a mirror",
+	[PATH_SVM_PREFETCH] = "prefetches of mirrors",
+	[PATH_SVM_REFUSED] = "forbidden mirror binds refused",
+	[PATH_SVM_VERIFIED] = "SVM batches verified",
+	[PATH_SVM_VERIFIED_RO] = "... of them from a read-only mirror",
+	[PATH_SVM_CHANGED] = "SVM batches, memory changed meanwhile",
+	[PATH_SVM_BANNED_CHURN] = "SVM batches banned after CPU changes",
+	[PATH_SVM_BANNED_PREDICTED] = "SVM batches banned as predicted",
+	[PATH_SVM_BANNED_FOREIGN] = "SVM batches banned, others' calls maybe",
+	[PATH_SVM_BANNED_OTHER] = "SVM batches banned, cause unseen",
+	[PATH_SVM_UNPREDICTED] = "SVM batches run where a ban was due",
+	[PATH_SVM_TIMEOUT] = "SVM batches timed out or lost",
+	[PATH_SVM_CHURN] = "SVM memory churned",
+	[PATH_SVM_FORK] = "forks with mirrored memory",
 	[PATH_CHURN] = "userptr arena pages churned",
 	[PATH_FD_CLOSED] = "fds closed while shared",
 	[PATH_INTERRUPTED] = "calls interrupted by the watchdog",
@@ -275,6 +325,19 @@ static const char *const path_name[PATH_NR] = {
 #define ERR_SLOTS	(ERR_MAX + 3)
 
 #define MAX_BAD		16
+#define MAX_WRONG	4
+#define SVM_LOG		4096	/* entries of a bind log (see svm_log_add()) */
+#define SVM_LOG_UNSURE	(~0ull)	/* a lane's base: its own bind failed, who knows */
+#define SVM_KEY_QUEUE(id)	(1ull << 32 | (id))
+
+struct svm_log {
+	uint64_t head;
+	struct {
+		uint64_t pos;	/* its index + 1, once written */
+		uint64_t start, end;
+		uint64_t key;	/* a VM id, or a queue's: see SVM_KEY_QUEUE() */
+	} e[SVM_LOG];
+};
 
 struct worker_slot {
 	pid_t pid;
@@ -293,6 +356,9 @@ struct stats {
 	uint64_t max_ns[IOC_NR];
 	uint64_t hist[IOC_NR][ERR_SLOTS];
 	uint64_t paths[PATH_NR];
+	struct svm_log svm_log;	/* of the shared fd */
+	uint32_t nwrong;	/* wrong results of the SVM checks: the run fails */
+	char wrong[MAX_WRONG][240];
 	uint64_t unexpected;
 	uint32_t nbad;
 	struct {
@@ -325,6 +391,21 @@ static void request_stop(void)
 static void path_hit(enum path p)
 {
 	__atomic_add_fetch(&st->paths[p], 1, __ATOMIC_RELAXED);
+}
+
+/* A result the kernel must not produce: kept for the report, and the run fails. */
+static void __attribute__((format(printf, 1, 2))) wrong(const char *fmt, ...)
+{
+	uint32_t i = __atomic_fetch_add(&st->nwrong, 1, __ATOMIC_RELAXED);
+	char text[sizeof(st->wrong[0])];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "xe_fuzz[%d]: %s\n", getpid(), text);
+	if (i < MAX_WRONG)
+		memcpy(st->wrong[i], text, sizeof(text));
 }
 
 /*
@@ -546,6 +627,7 @@ static struct {
 	uint64_t vram_size;
 	uint32_t min_page;		/* largest min_page_size of a region */
 	uint64_t max_prio;		/* MAX_EXEC_QUEUE_PRIORITY */
+	bool mirror;			/* CPU_ADDR_MIRROR binds work */
 	unsigned int neng;
 	struct drm_xe_engine_class_instance eng[MAX_ENGINES];
 } dev;
@@ -617,6 +699,33 @@ enum xkind { X_DMABUF, X_SYNCOBJ, X_SYNC_FILE };
 #define SCRATCH_SIZE	(512u << 10)
 #define RO_SIZE		(64u << 10)
 
+/*
+ * SVM memory, for the batches of fault-mode lanes: each thread has a
+ * stretch of an area mapped at a fixed address, below where mmap() places
+ * anything (the heap, libraries and other mappings lie above it), so the
+ * churning thread may leave holes in it that nothing else fills.  A
+ * thread's stretch holds a page of user fences, the data (batches and
+ * what they store) and a spare room that mremap() moves data pages into;
+ * the rest is PROT_NONE.  Each thread also has a buffer of malloc'd
+ * memory, page-aligned within a larger allocation.
+ */
+#define SVM_BASE	0x100000000000ull	/* 16 TiB */
+#define SVM_STRIDE	(1ull << 20)
+#define SVM_AREA	(MAX_THREADS * SVM_STRIDE)
+#define SVM_FENCES	0x0ull
+#define SVM_DATA	0x10000ull
+#define SVM_DATA_SIZE	0x80000ull
+#define SVM_SPARE	0xa0000ull
+#define SVM_SPARE_SIZE	0x40000ull
+#define SVM_HEAP_SIZE	0x10000ull
+
+struct svm_mem {
+	uint8_t *base;		/* the fence page; data at SVM_DATA */
+	uint8_t *heap;		/* SVM_HEAP_SIZE bytes of malloc'd memory */
+	uint32_t seq;		/* odd while the churning thread changes the memory */
+	bool lost;		/* a hole could not be mapped again: not used any more */
+};
+
 static struct world {
 	pthread_mutex_t lock;
 	struct fdslot fds[NR_FDS];
@@ -632,6 +741,9 @@ static struct world {
 	uint8_t *noaccess;	/* a PROT_NONE page */
 	uint8_t *malloc_buf[MALLOC_BUFS];
 	uint64_t malloc_size[MALLOC_BUFS];
+	struct svm_mem svm[MAX_THREADS];
+	unsigned int nsvm;	/* threads with SVM memory; 0 without a mirror */
+	struct svm_log svm_log;	/* of the worker's own fd */
 } W = { .lock = PTHREAD_MUTEX_INITIALIZER };
 
 #define LOCK()		pthread_mutex_lock(&W.lock)
@@ -654,6 +766,8 @@ struct fz {
 	uint64_t *fences;	/* a page of user fences for binds */
 	int evfd;
 	struct lane *lane;
+	uint32_t svm_seq;	/* SVM batches of the thread, in every lane it had */
+	uint32_t svm_abandoned;	/* svm_seq of the last one whose end was not seen */
 };
 
 static int fd_at(int fdi)
@@ -1481,6 +1595,104 @@ static void do_prime_import(struct fz *f)
 	pool_add(f, O_BO, &o);
 }
 
+/* --- the lanes' mappings, and calls that may change them under SVM batches ---------- */
+
+/* GPU addresses of a lane's mappings (see the lanes); hot for everyone else too. */
+#define LANE_BO_ADDR	0x1a0000000ull
+#define LANE_UPTR_ADDR	0x1b0000000ull
+#define LANE_CHURN_ADDR	0x1c0000000ull
+#define LANE_HANG_ADDR	0x1f0000000ull	/* never bound by a lane */
+
+#define LANE_BO_SIZE	0x10000ull
+#define LANE_UPTR_SIZE	0x10000ull
+#define LANE_CHURN_SIZE	0x40000ull
+#define LANE_DATA	0x8000ull	/* offset of the stores in the lane's BO */
+#define LANE_FENCES	0xf000ull	/* ... of the user fences */
+#define LANE_MAX_STORES	8
+
+/*
+ * Random VM_BINDs may land in another thread's lane (its VM is in the pool,
+ * or its id is guessed) and change the mappings an SVM batch uses, random
+ * VM_DESTROYs may take the VM away, and random EXECs and queue destroys
+ * with a guessed id may hit the lane's queue.  Those on the worker's own
+ * fd and on the shared one (the lanes' fds) are logged before the call:
+ * each op with the VM and the range it maps or unmaps (a destroy of a VM:
+ * everything), the queue of an exec or destroy.  A lane judging a batch
+ * looks for entries on its VM, since it last bound the memory, that cover
+ * an address the batch used, and for entries on its queue.  An entry not
+ * yet (or never, its writer killed) written, or a log that went round
+ * since, counts as one that does.
+ */
+static struct svm_log *svm_log_of(int fdi)
+{
+	return fdi == FD_OWN ? &W.svm_log : fdi == FD_SHARED ? &st->svm_log : NULL;
+}
+
+static void svm_log_add(int fdi, uint64_t key, uint64_t start, uint64_t end)
+{
+	struct svm_log *log = svm_log_of(fdi);
+	uint64_t i;
+
+	if (!log || !W.nsvm)
+		return;
+	i = __atomic_fetch_add(&log->head, 1, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&log->e[i % SVM_LOG].pos, 0, __ATOMIC_SEQ_CST);
+	log->e[i % SVM_LOG].start = start;
+	log->e[i % SVM_LOG].end = end < start ? ~0ull : end;
+	log->e[i % SVM_LOG].key = key;
+	__atomic_store_n(&log->e[i % SVM_LOG].pos, i + 1, __ATOMIC_SEQ_CST);
+}
+
+/* An op of a random bind: UNMAP_ALL may take a lane's BO away. */
+static void svm_log_op(int fdi, uint32_t vm, const struct drm_xe_vm_bind_op *o)
+{
+	switch (o->op) {
+	case DRM_XE_VM_BIND_OP_MAP:
+	case DRM_XE_VM_BIND_OP_MAP_USERPTR:
+	case DRM_XE_VM_BIND_OP_UNMAP:
+		svm_log_add(fdi, vm, o->addr, o->addr + o->range);
+		break;
+	case DRM_XE_VM_BIND_OP_UNMAP_ALL:
+		svm_log_add(fdi, vm, LANE_BO_ADDR, LANE_BO_ADDR + LANE_BO_SIZE);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The log position a lane starts from when it binds: a little back, for calls on their way. */
+static uint64_t svm_log_pos(int fdi)
+{
+	struct svm_log *log = svm_log_of(fdi);
+	uint64_t head = log ? __atomic_load_n(&log->head, __ATOMIC_SEQ_CST) : 0;
+
+	return head > 16 ? head - 16 : 0;
+}
+
+/* Whether a call logged from position from on may have changed key at [a, a + len). */
+static bool svm_log_hit(int fdi, uint64_t key, uint64_t from, uint64_t a, uint64_t len)
+{
+	struct svm_log *log = svm_log_of(fdi);
+	uint64_t head, i;
+
+	if (!log)
+		return false;
+	head = __atomic_load_n(&log->head, __ATOMIC_SEQ_CST);
+	if (head - from > SVM_LOG)
+		return true;
+	for (i = from; i < head; i++) {
+		const typeof(log->e[0]) *e = &log->e[i % SVM_LOG];
+		bool hit;
+
+		if (__atomic_load_n(&e->pos, __ATOMIC_SEQ_CST) != i + 1)
+			return true;
+		hit = e->key == key && e->start < a + len && a < e->end;
+		if (__atomic_load_n(&e->pos, __ATOMIC_SEQ_CST) != i + 1 || hit)
+			return true;
+	}
+	return false;
+}
+
 /* --- VMs and exec queues ------------------------------------------------------- */
 
 static const uint32_t vm_kinds[] = {
@@ -1530,6 +1742,8 @@ static void do_vm_destroy(struct fz *f)
 	else
 		d.vm_id = pick_id(f, O_VM, fdi, 0, 0);
 	mutate(f, &d, flds, NELEM(flds), 10);
+	/* It may be a lane's VM, with an SVM batch running. */
+	svm_log_add(fdi, d.vm_id, 0, ~0ull);
 	xioctl(IOC_XE_VM_DESTROY, fd, DRM_IOCTL_XE_VM_DESTROY, &d);
 }
 
@@ -1626,6 +1840,7 @@ static void do_queue_destroy(struct fz *f)
 	else
 		d.exec_queue_id = pick_id(f, O_QUEUE, fdi, 0, 0);
 	mutate(f, &d, flds, NELEM(flds), 10);
+	svm_log_add(fdi, SVM_KEY_QUEUE(d.exec_queue_id), 0, ~0ull);
 	xioctl(IOC_XE_EXEC_QUEUE_DESTROY, fd_at(fdi), DRM_IOCTL_XE_EXEC_QUEUE_DESTROY, &d);
 }
 
@@ -2098,12 +2313,6 @@ static void do_syncobj_eventfd(struct fz *f)
 
 /* --- VM_BIND ------------------------------------------------------------------------ */
 
-/* GPU addresses of a lane's mappings (see below); hot for everyone else too. */
-#define LANE_BO_ADDR	0x1a0000000ull
-#define LANE_UPTR_ADDR	0x1b0000000ull
-#define LANE_CHURN_ADDR	0x1c0000000ull
-#define LANE_HANG_ADDR	0x1f0000000ull	/* never bound by a lane */
-
 static uint64_t pick_addr(struct fz *f, uint64_t range)
 {
 	static const uint64_t hot[] = {
@@ -2264,6 +2473,58 @@ static struct drm_xe_vm_bind_op op_unmap_all(struct fz *f, uint32_t bo)
 	return o;
 }
 
+/*
+ * MAP with CPU_ADDR_MIRROR (refused but in fault-mode VMs): all of the
+ * address space, the SVM area, part of a thread's SVM memory, a thread's
+ * malloc'd buffer, or the range given; read-only now and then.
+ */
+static struct drm_xe_vm_bind_op op_mirror(struct fz *f, uint64_t addr, uint64_t range)
+{
+	struct drm_xe_vm_bind_op o = op_base(f, DRM_XE_VM_BIND_OP_MAP, addr, range);
+	struct svm_mem *m = W.nsvm ? &W.svm[rnd(&f->r, W.nsvm)] : NULL;
+
+	o.flags &= DRM_XE_VM_BIND_FLAG_READONLY | DRM_XE_VM_BIND_FLAG_IMMEDIATE |
+		   DRM_XE_VM_BIND_FLAG_DUMPABLE;
+	o.flags |= DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
+	switch (rnd(&f->r, 5)) {
+	case 0:
+		o.addr = 0;
+		o.range = 1ull << 48;
+		break;
+	case 1:
+		o.addr = SVM_BASE;
+		o.range = SVM_AREA;
+		break;
+	case 2:
+		if (!m)
+			break;
+		o.addr = uptr(m->base) + 4096ull * rnd(&f->r, SVM_STRIDE / 4096);
+		o.range = 4096ull << rnd(&f->r, 9);
+		break;
+	case 3:
+		if (!m)
+			break;
+		o.addr = uptr(m->heap);
+		o.range = SVM_HEAP_SIZE;
+		break;
+	default:
+		break;
+	}
+	return o;
+}
+
+/* PREFETCH into system memory or VRAM (any instance, now and then). */
+static struct drm_xe_vm_bind_op op_prefetch(struct fz *f, uint64_t addr, uint64_t range)
+{
+	struct drm_xe_vm_bind_op o = op_base(f, DRM_XE_VM_BIND_OP_PREFETCH, addr, range);
+	uint32_t mask = dev.vram && chance(&f->r, 50) ? dev.vram : dev.sysmem;
+
+	o.flags &= DRM_XE_VM_BIND_FLAG_IMMEDIATE;
+	o.prefetch_mem_region_instance = chance(&f->r, 5) ? rnd(&f->r, 34) :
+				       (uint32_t)__builtin_ctz(mask);
+	return o;
+}
+
 static const struct fld op_flds[] = {
 	FLD(struct drm_xe_vm_bind_op, extensions, FK_EXT),
 	FLD(struct drm_xe_vm_bind_op, obj, FK_VAL),
@@ -2349,6 +2610,8 @@ static int vm_bind(struct fz *f, int fdi, uint32_t vm, uint32_t queue,
 	};
 	struct drm_xe_vm_bind b;
 	unsigned int i;
+	int64_t t0;
+	int ret;
 
 	for (i = 0; i < n; i++)
 		mutate(f, &ops[i], op_flds, NELEM(op_flds), mutate_pct / 4);
@@ -2364,7 +2627,18 @@ static int vm_bind(struct fz *f, int fdi, uint32_t vm, uint32_t queue,
 	b.syncs = nsyncs ? place(f, syncs, nsyncs * sizeof(syncs[0]), mutate_pct / 4) : 0;
 	/* The last field (the vector pointer) only when there is a vector. */
 	mutate(f, &b, flds, NELEM(flds) - (n == 1), mutate_pct);
-	return xioctl(IOC_XE_VM_BIND, fd_at(fdi), DRM_IOCTL_XE_VM_BIND, &b);
+	/* The lanes' own binds change nothing another lane uses. */
+	for (i = 0; mutate_pct && i < n; i++)
+		svm_log_op(fdi, b.vm_id, &ops[i]);
+	t0 = now_ns();
+	ret = xioctl(IOC_XE_VM_BIND, fd_at(fdi), DRM_IOCTL_XE_VM_BIND, &b);
+	t0 = now_ns() - t0;
+	/* Far past the watchdog: which ops, for whoever reads the console log. */
+	for (i = 0; t0 > 2 * GUARD_MS * NSEC_PER_MSEC && i < n; i++)
+		fprintf(stderr, "xe_fuzz[%d]: VM_BIND took %.1f s (%d): op %u flags %#x addr %#"
+			PRIx64 " range %#" PRIx64 " obj %u\n", getpid(), t0 / 1e9, ret, ops[i].op,
+			ops[i].flags, (uint64_t)ops[i].addr, (uint64_t)ops[i].range, ops[i].obj);
+	return ret;
 }
 
 /* Vectors whose ops act on each other's mappings. */
@@ -2377,6 +2651,7 @@ enum scenario {
 	SC_UNMAP_ALL,		/* map a BO twice, UNMAP_ALL it */
 	SC_NULL_THEN,		/* NULL-map a (maybe huge) range, map and unmap inside it */
 	SC_ACROSS,		/* three kinds of mappings, one unmap across them */
+	SC_MIRROR,		/* mirror, a BO inside, unmap part, prefetch */
 	SC_NR
 };
 
@@ -2387,7 +2662,7 @@ static struct drm_xe_vm_bind_op op_random(struct fz *f, int fdi)
 	uint64_t range = pick_range(f), addr = pick_addr(f, range);
 	struct obj bo;
 
-	switch (rnd(&f->r, 5)) {
+	switch (rnd(&f->r, 6)) {
 	case 0:
 		return op_map(f, fdi, NULL, addr, range);
 	case 1:
@@ -2396,6 +2671,8 @@ static struct drm_xe_vm_bind_op op_random(struct fz *f, int fdi)
 		return op_null(f, addr, range);
 	case 3:
 		return op_unmap(f, addr, range);
+	case 4:
+		return chance(&f->r, 50) ? op_mirror(f, addr, range) : op_prefetch(f, addr, range);
 	default:
 		return op_unmap_all(f, pool_pick(f, O_BO, fdi, 0, 0, &bo) ? bo.id : 0);
 	}
@@ -2455,6 +2732,18 @@ static unsigned int scenario(struct fz *f, int fdi, enum scenario sc,
 		ops[n++] = op_null(f, a + 2 * range, range);
 		ops[n++] = op_unmap(f, a - (chance(&f->r, 50) ? 4096 : 0), 3 * range + 4096);
 		break;
+	case SC_MIRROR:
+		ops[n++] = op_mirror(f, a, range);
+		a = ops[0].addr;
+		range = ops[0].range;
+		off = range > 4096 ? 4096 * (rnd64(&f->r) % (range / 4096)) : 0;
+		ops[n++] = chance(&f->r, 70) ? op_map(f, fdi, NULL, a + off, len) :
+					       op_null(f, a + off, len);
+		if (chance(&f->r, 50))
+			ops[n++] = op_unmap(f, a + off, len);
+		if (chance(&f->r, 50))
+			ops[n++] = op_prefetch(f, a, chance(&f->r, 80) ? len : range);
+		break;
 	default:
 		break;
 	}
@@ -2483,6 +2772,9 @@ static void bind_paths(enum scenario sc, const struct drm_xe_vm_bind_op *ops, un
 		if (ops[i].op == DRM_XE_VM_BIND_OP_MAP &&
 		    (ops[i].flags & DRM_XE_VM_BIND_FLAG_NULL) && ops[i].range >= (1ull << 30))
 			path_hit(PATH_BIND_NULL_HUGE);
+		if (ops[i].op == DRM_XE_VM_BIND_OP_MAP &&
+		    (ops[i].flags & DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR))
+			path_hit(PATH_SVM_MIRROR);
 	}
 }
 
@@ -2565,6 +2857,7 @@ static void do_exec(struct fz *f)
 	e.num_syncs = ns;
 	e.syncs = ns ? place(f, syncs, ns * sizeof(syncs[0]), 5) : 0;
 	mutate(f, &e, exec_flds, NELEM(exec_flds), 20);
+	svm_log_add(fdi, SVM_KEY_QUEUE(e.exec_queue_id), 0, ~0ull);
 	xioctl(IOC_XE_EXEC, fd_at(fdi), DRM_IOCTL_XE_EXEC, &e);
 }
 
@@ -2621,13 +2914,6 @@ static bool guarded_copy(void *dst, const void *src, size_t len)
 
 /* --- lanes: real work on a VM of one's own ------------------------------------------ */
 
-#define LANE_BO_SIZE	0x10000ull
-#define LANE_UPTR_SIZE	0x10000ull
-#define LANE_CHURN_SIZE	0x40000ull
-#define LANE_DATA	0x8000ull	/* offset of the stores in the lane's BO */
-#define LANE_FENCES	0xf000ull	/* ... of the user fences */
-#define LANE_MAX_STORES	8
-
 struct lane {
 	bool up;
 	int fdi;
@@ -2639,7 +2925,18 @@ struct lane {
 	uint64_t point;		/* last point of tl a job signals */
 	uint64_t seq;
 	int64_t hang_end;	/* a never-ending job runs until about then */
+	bool unsettled;		/* the queue has a job whose end was not seen */
 	unsigned int failures;
+	/*
+	 * SVM, in fault-mode lanes: the last mirror the lane bound,
+	 * [mir_lo, mir_hi) but for [hole_lo, hole_hi), unbound since.
+	 */
+	enum { MIR_NONE, MIR_KNOWN, MIR_UNKNOWN } mir;
+	bool mir_ro;
+	unsigned int mirrors;	/* mirror binds that succeeded */
+	uint64_t mir_lo, mir_hi, hole_lo, hole_hi;
+	/* Where the bind log stood when the lane bound all, its BO, its last mirror, its queue */
+	uint64_t log_base, bo_base, mir_base, queue_base;
 };
 
 static void pool_forget(enum okind k, int fdi, uint32_t id)
@@ -2699,14 +2996,15 @@ static uint32_t lane_syncobj(int fdi)
 
 static bool lane_queue(struct fz *f, struct lane *l)
 {
+	l->unsettled = false;
+	l->queue_base = svm_log_pos(l->fdi);
 	l->queue = queue_create(f, l->fdi, l->vm, &l->cls, chance(&f->r, 20), 0);
 	return l->queue != 0;
 }
 
-/* Binds the lane's BO, userptr and a piece of the churned region, in one vector. */
-static int lane_bind_all(struct fz *f, struct lane *l)
+/* The ops binding the lane's BO, userptr and a piece of the churned region. */
+static unsigned int lane_ops(struct fz *f, struct lane *l, struct drm_xe_vm_bind_op *ops)
 {
-	struct drm_xe_vm_bind_op ops[3];
 	uint32_t flags = DRM_XE_VM_BIND_FLAG_IMMEDIATE;
 	uint64_t churn = (rnd64(&f->r) % (CHURN_SIZE - LANE_CHURN_SIZE)) & ~0xfffull;
 
@@ -2716,7 +3014,20 @@ static int lane_bind_all(struct fz *f, struct lane *l)
 	ops[0] = xe_bind_op_map(l->bo, 0, LANE_BO_ADDR, LANE_BO_SIZE, flags);
 	ops[1] = xe_bind_op_userptr(l->umem, LANE_UPTR_ADDR, LANE_UPTR_SIZE, flags);
 	ops[2] = xe_bind_op_userptr(churn_base() + churn, LANE_CHURN_ADDR, LANE_CHURN_SIZE, flags);
-	return vm_bind(f, l->fdi, l->vm, 0, ops, 3, NULL, 0, 0);
+	return 3;
+}
+
+/* Binds them, in one vector. */
+static int lane_bind_all(struct fz *f, struct lane *l)
+{
+	uint64_t pos = svm_log_pos(l->fdi);
+	struct drm_xe_vm_bind_op ops[3];
+	int ret;
+
+	ret = vm_bind(f, l->fdi, l->vm, 0, ops, lane_ops(f, l, ops), NULL, 0, 0);
+	/* A vector that failed may have done part of its work. */
+	l->bo_base = ret ? SVM_LOG_UNSURE : pos;
+	return ret;
 }
 
 static bool lane_up(struct fz *f, struct lane *l)
@@ -2726,8 +3037,13 @@ static bool lane_up(struct fz *f, struct lane *l)
 	uint8_t *res;
 	struct obj o;
 
+	/* More fault-mode lanes where they can run SVM batches. */
+	if (W.nsvm && chance(&f->r, 30))
+		vc.flags = DRM_XE_VM_CREATE_FLAG_LR_MODE | DRM_XE_VM_CREATE_FLAG_FAULT_MODE;
 	memset(l, 0, sizeof(*l));
 	l->fdi = chance(&f->r, 75) ? FD_OWN : FD_SHARED;
+	l->log_base = svm_log_pos(l->fdi);
+	l->bo_base = l->log_base;
 	if (xioctl(IOC_XE_VM_CREATE, fd_at(l->fdi), DRM_IOCTL_XE_VM_CREATE, &vc))
 		goto err;
 	l->vm = vc.vm_id;
@@ -2889,8 +3205,10 @@ static void lane_run(struct fz *f, struct lane *l)
 		if (lr)
 			done = !ret;
 	}
-	if (!done)
+	if (!done) {
+		l->unsettled = true;
 		return;
+	}
 	for (i = 0; i < k; i++) {
 		uint8_t *p = lane_cpu(l, addrs[i]);
 		uint32_t v = 0;
@@ -2976,6 +3294,7 @@ static void lane_rebind(struct fz *f, struct lane *l)
 	}
 	if (vm_bind(f, l->fdi, l->vm, 0, ops, n, &sync, ns, 0)) {
 		l->failures++;
+		l->bo_base = SVM_LOG_UNSURE;
 		return;
 	}
 	bind_paths(sc, ops, n);
@@ -3018,13 +3337,674 @@ static void lane_hang(struct fz *f, struct lane *l)
 	}
 }
 
+/* --- SVM: lanes running batches in the process's own memory ------------------------ */
+
+#define SVM_VA_END	(1ull << 48)
+#define SVM_WAIT_MS	2000
+#define SVM_MAGIC	0x5c000000u	/* stored values: SVM_MAGIC | seq << 3 | store */
+#define SVM_SEQ_MASK	0x1fffffu
+#define SVM_BO_DATA	0xc000ull	/* where in the lane's BO SVM batches store */
+#define SVM_MAX_STORES	8
+
+static struct svm_mem *svm_mem_of(struct fz *f)
+{
+	struct svm_mem *m = f->idx < W.nsvm ? &W.svm[f->idx] : NULL;
+
+	return m && !__atomic_load_n(&m->lost, __ATOMIC_RELAXED) ? m : NULL;
+}
+
+/*
+ * Whether a GPU access to [a, a + len) should work by what the lane bound:
+ * 1 yes, 0 no (not mirrored, or a store to a read-only mirror), -1 unknown
+ * (outside the last mirror, where an earlier one may remain).
+ */
+static int svm_predict(const struct lane *l, uint64_t a, uint64_t len, bool write)
+{
+	if (l->mir == MIR_UNKNOWN)
+		return -1;
+	if (l->mir == MIR_NONE)
+		return 0;
+	if (a < l->hole_hi && a + len > l->hole_lo)
+		return 0;
+	if (a < l->mir_lo || a + len > l->mir_hi)
+		return l->mirrors > 1 ? -1 : 0;
+	return write && l->mir_ro ? 0 : 1;
+}
+
+/* The worse of two predictions: 0, then -1, then 1. */
+static int svm_worse(int a, int b)
+{
+	return !a || !b ? 0 : a < 0 || b < 0 ? -1 : 1;
+}
+
+/*
+ * A window to mirror: all of the address space, the thread's SVM memory,
+ * its malloc'd buffer, the SVM area of every thread, or all from the SVM
+ * memory to the malloc'd buffer; somewhat wider, aligned to 4 KiB .. 1 GiB.
+ */
+static void svm_window(struct fz *f, struct svm_mem *m, uint64_t *lo, uint64_t *hi)
+{
+	static const uint64_t aligns[] = { 4096, 65536, 2ull << 20, 1ull << 30 };
+	uint64_t align = aligns[rnd(&f->r, NELEM(aligns))];
+	uint64_t base = uptr(m->base), heap = uptr(m->heap), s, e;
+
+	switch (rnd(&f->r, 6)) {
+	case 0:
+		*lo = 0;
+		*hi = SVM_VA_END;
+		return;
+	case 1:
+		s = base;
+		e = base + SVM_STRIDE;
+		break;
+	case 2:
+		s = heap;
+		e = heap + SVM_HEAP_SIZE;
+		break;
+	case 3:
+		s = SVM_BASE;
+		e = SVM_BASE + SVM_AREA;
+		break;
+	default:
+		s = base < heap ? base : heap;
+		e = base < heap ? heap + SVM_HEAP_SIZE : base + SVM_STRIDE;
+		break;
+	}
+	s -= 4096ull * rnd(&f->r, 16);
+	e += 4096ull * rnd(&f->r, 16);
+	*lo = s & ~(align - 1);
+	*hi = (e + align - 1) & ~(align - 1);
+	if (*hi > SVM_VA_END)
+		*hi = SVM_VA_END;
+}
+
+/* A bind of the lane's own failed: a VM gone or failing on is rebuilt. */
+static void lane_bind_failed(struct fz *f, struct lane *l, int err)
+{
+	if (err == -ENOENT || ++l->failures > 4)
+		lane_down(f, l);
+}
+
+/*
+ * Mirrors a window, read-only now and then; where it covers the lane's own
+ * mappings they are bound again over it in the same vector.  Refused with
+ * -EBUSY while the GPU maps memory in a mirror it would replace.
+ */
+static void lane_mirror(struct fz *f, struct lane *l, struct svm_mem *m)
+{
+	struct drm_xe_vm_bind_op ops[4];
+	bool ro = chance(&f->r, 15);
+	uint64_t lo, hi, pos;
+	unsigned int n = 1;
+	int ret;
+
+	svm_window(f, m, &lo, &hi);
+	memset(&ops[0], 0, sizeof(ops[0]));
+	ops[0].op = DRM_XE_VM_BIND_OP_MAP;
+	ops[0].flags = DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
+	if (ro)
+		ops[0].flags |= DRM_XE_VM_BIND_FLAG_READONLY;
+	if (chance(&f->r, 30))
+		ops[0].flags |= DRM_XE_VM_BIND_FLAG_IMMEDIATE;
+	ops[0].addr = lo;
+	ops[0].range = hi - lo;
+	if (lo < LANE_CHURN_ADDR + LANE_CHURN_SIZE && hi > LANE_BO_ADDR)
+		n += lane_ops(f, l, ops + 1);
+	pos = svm_log_pos(l->fdi);
+	ret = vm_bind(f, l->fdi, l->vm, 0, ops, n, NULL, 0, 0);
+	if (ret == -EBUSY) {
+		path_hit(PATH_SVM_MIRROR_BUSY);
+		return;
+	}
+	if (ret) {
+		/* Part of the vector may be in place: the lane cannot tell. */
+		l->mir = MIR_UNKNOWN;
+		if (n > 1)
+			l->bo_base = SVM_LOG_UNSURE;
+		lane_bind_failed(f, l, ret);
+		return;
+	}
+	path_hit(PATH_SVM_MIRROR);
+	l->mir_base = pos;
+	if (n > 1)
+		l->bo_base = pos;
+	l->mir = MIR_KNOWN;
+	l->mir_ro = ro;
+	l->mir_lo = lo;
+	l->mir_hi = hi;
+	l->hole_lo = 0;
+	l->hole_hi = 0;
+	l->mirrors++;
+}
+
+/*
+ * Unbinds part of the mirror: a piece of the thread's data, its fence
+ * page, its malloc'd buffer, or the whole window; -EBUSY while the GPU maps
+ * memory there (once the CPU unmapped that memory, its ranges go and the
+ * unbind works).  Or puts a BO or NULL mapping inside the mirror, over the
+ * spare room, and maybe takes it away again.
+ */
+static void lane_unmirror(struct fz *f, struct lane *l, struct svm_mem *m)
+{
+	uint64_t data = uptr(m->base) + SVM_DATA, a, len;
+	struct drm_xe_vm_bind_op op;
+	bool whole = false;
+	int ret;
+
+	switch (rnd(&f->r, 6)) {
+	case 0:
+	case 1:
+		len = 4096ull << rnd(&f->r, 6);
+		a = data + ((rnd64(&f->r) % (SVM_DATA_SIZE - len + 1)) & ~0xfffull);
+		break;
+	case 2:
+		a = uptr(m->base) + SVM_FENCES;
+		len = 4096;
+		break;
+	case 3:
+		a = uptr(m->heap);
+		len = SVM_HEAP_SIZE;
+		break;
+	case 4:
+		whole = l->mir == MIR_KNOWN;
+		a = whole ? l->mir_lo : data;
+		len = whole ? l->mir_hi - l->mir_lo : SVM_DATA_SIZE;
+		break;
+	default:
+		len = 4096ull << rnd(&f->r, 4);
+		a = uptr(m->base) + SVM_SPARE + 4096ull * rnd(&f->r, (SVM_SPARE_SIZE - len) / 4096);
+		if (chance(&f->r, 50))
+			op = xe_bind_op_map(l->bo, 0, a, len, 0);
+		else
+			op = xe_bind_op_null(a, len);
+		ret = vm_bind(f, l->fdi, l->vm, 0, &op, 1, NULL, 0, 0);
+		if (ret == -EBUSY)
+			path_hit(PATH_SVM_MIRROR_BUSY);
+		else if (!ret)
+			path_hit(PATH_SVM_SPLIT);
+		else
+			lane_bind_failed(f, l, ret);
+		/* The spare room is no batch's: the lane's view stays as it was. */
+		if (!ret && chance(&f->r, 50)) {
+			op = xe_bind_op_unmap(a, len);
+			ret = vm_bind(f, l->fdi, l->vm, 0, &op, 1, NULL, 0, 0);
+			if (ret)
+				lane_bind_failed(f, l, ret);
+		}
+		return;
+	}
+	op = xe_bind_op_unmap(a, len);
+	ret = vm_bind(f, l->fdi, l->vm, 0, &op, 1, NULL, 0, 0);
+	if (ret == -EBUSY) {
+		path_hit(PATH_SVM_MIRROR_BUSY);
+		return;
+	}
+	if (ret) {
+		lane_bind_failed(f, l, ret);
+		return;
+	}
+	path_hit(PATH_SVM_UNMIRROR);
+	if (l->mir != MIR_KNOWN)
+		return;
+	if (whole) {
+		l->mir = l->mirrors > 1 ? MIR_UNKNOWN : MIR_NONE;
+	} else if (l->hole_lo == l->hole_hi || (l->hole_lo == a && l->hole_hi == a + len)) {
+		l->hole_lo = a;
+		l->hole_hi = a + len;
+	} else {
+		l->mir = MIR_UNKNOWN;	/* two holes: more than the lane keeps track of */
+	}
+}
+
+/*
+ * PREFETCH over the mirror: a piece of the thread's data, its malloc'd
+ * buffer, its whole stretch of the SVM area (with PROT_NONE parts, which
+ * cannot be mirrored), or the whole window.
+ */
+static void lane_prefetch(struct fz *f, struct lane *l, struct svm_mem *m)
+{
+	uint32_t mask = dev.vram && chance(&f->r, 30) ? dev.vram : dev.sysmem;
+	struct drm_xe_vm_bind_op op;
+	uint64_t a, len;
+	int ret;
+
+	switch (rnd(&f->r, 8)) {
+	case 0:
+	case 1:
+	case 2:
+		len = 4096ull << rnd(&f->r, 8);
+		a = uptr(m->base) + SVM_DATA +
+		    ((rnd64(&f->r) % (SVM_DATA_SIZE - len + 1)) & ~0xfffull);
+		break;
+	case 3:
+	case 4:
+		a = uptr(m->heap);
+		len = SVM_HEAP_SIZE;
+		break;
+	case 5:
+	case 6:
+		a = uptr(m->base);
+		len = SVM_STRIDE;
+		break;
+	default:
+		a = l->mir == MIR_KNOWN ? l->mir_lo : uptr(m->base);
+		len = l->mir == MIR_KNOWN ? l->mir_hi - l->mir_lo : SVM_STRIDE;
+		break;
+	}
+	op = xe_bind_op_prefetch(a, len, (uint32_t)__builtin_ctz(mask));
+	ret = vm_bind(f, l->fdi, l->vm, 0, &op, 1, NULL, 0, 0);
+	if (!ret)
+		path_hit(PATH_SVM_PREFETCH);
+	else if (ret == -ENOENT)
+		lane_down(f, l);
+}
+
+/*
+ * Mirror binds the uAPI forbids, each alone in its call: with a BO, an
+ * offset or NULL, with another op than MAP, unaligned, empty, past the
+ * 48 bits of the address space or wrapping.  The arguments alone make them
+ * wrong, whatever became of the VM: one that succeeds fails the run.
+ */
+static void lane_mirror_forbidden(struct fz *f, struct lane *l, struct svm_mem *m)
+{
+	static const char *const what[] = {
+		"a BO", "an offset", "NULL", "UNMAP", "PREFETCH", "MAP_USERPTR", "UNMAP_ALL",
+		"an unaligned address", "an unaligned range", "an empty range",
+		"a range past 2^48", "a wrapping range",
+	};
+	unsigned int k = rnd(&f->r, NELEM(what));
+	struct drm_xe_vm_bind_op o;
+	uint64_t lo, hi;
+
+	svm_window(f, m, &lo, &hi);
+	memset(&o, 0, sizeof(o));
+	o.op = DRM_XE_VM_BIND_OP_MAP;
+	o.flags = DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
+	o.addr = lo;
+	o.range = hi - lo;
+	switch (k) {
+	case 0:
+		o.obj = l->bo;
+		if (o.range > LANE_BO_SIZE)
+			o.range = LANE_BO_SIZE;
+		break;
+	case 1:
+		o.obj_offset = chance(&f->r, 50) ? 4096ull << rnd(&f->r, 30) :
+						   -(4096ull << rnd(&f->r, 30));
+		break;
+	case 2:
+		o.flags |= DRM_XE_VM_BIND_FLAG_NULL;
+		break;
+	case 3:
+		o.op = DRM_XE_VM_BIND_OP_UNMAP;
+		break;
+	case 4:
+		o.op = DRM_XE_VM_BIND_OP_PREFETCH;
+		o.prefetch_mem_region_instance = (uint32_t)__builtin_ctz(dev.sysmem);
+		break;
+	case 5:
+		o.op = DRM_XE_VM_BIND_OP_MAP_USERPTR;
+		o.userptr = uptr(m->base) + SVM_DATA;
+		o.range = SVM_DATA_SIZE;
+		break;
+	case 6:
+		o.op = DRM_XE_VM_BIND_OP_UNMAP_ALL;
+		o.obj = l->bo;
+		o.addr = 0;
+		o.range = 0;
+		break;
+	case 7:
+		o.addr += 1 + rnd(&f->r, 4095);
+		break;
+	case 8:
+		o.range += 1 + rnd(&f->r, 4095);
+		break;
+	case 9:
+		o.range = 0;
+		break;
+	case 10:
+		o.range = SVM_VA_END - o.addr + 4096ull * (1 + rnd(&f->r, 1u << 20));
+		break;
+	default:
+		o.addr = ~0xfffull - 4096ull * rnd(&f->r, 16);
+		o.range = 4096ull << rnd(&f->r, 30);
+		break;
+	}
+	if (vm_bind(f, l->fdi, l->vm, 0, &o, 1, NULL, 0, 0)) {
+		path_hit(PATH_SVM_REFUSED);
+		return;
+	}
+	wrong("VM_BIND accepted a CPU_ADDR_MIRROR bind with %s: op %u flags %#x addr %#" PRIx64
+	      " range %#" PRIx64 " obj %u obj_offset %#" PRIx64 " (seed %#" PRIx64 ")",
+	      what[k], o.op, o.flags, (uint64_t)o.addr, (uint64_t)o.range, o.obj,
+	      (uint64_t)o.obj_offset, opt.seed);
+	l->mir = MIR_UNKNOWN;
+}
+
+/* A mirror in a VM that is not in fault mode: refused (unless the id now names another VM). */
+static void lane_mirror_nonfault(struct fz *f, struct lane *l)
+{
+	struct drm_xe_vm_bind_op o;
+
+	memset(&o, 0, sizeof(o));
+	o.op = DRM_XE_VM_BIND_OP_MAP;
+	o.flags = DRM_XE_VM_BIND_FLAG_CPU_ADDR_MIRROR;
+	o.addr = chance(&f->r, 50) ? 0 : SVM_BASE;
+	o.range = o.addr ? SVM_AREA : SVM_VA_END;
+	if (vm_bind(f, l->fdi, l->vm, 0, &o, 1, NULL, 0, 0))
+		path_hit(PATH_SVM_REFUSED);
+}
+
+/*
+ * Whether another thread's call may have changed what the batch used at
+ * [a, a + len) (a GPU address) since the lane bound it: the mirror where
+ * the last one covers it, the BO, or else since the lane was set up.
+ */
+static bool lane_foreign(const struct lane *l, uint64_t a, uint64_t len)
+{
+	uint64_t from = l->log_base;
+
+	if (a >= LANE_BO_ADDR && a < LANE_BO_ADDR + LANE_BO_SIZE)
+		from = l->bo_base;
+	else if (l->mir == MIR_KNOWN && a >= l->mir_lo && a + len <= l->mir_hi)
+		from = l->mir_base;
+	return from == SVM_LOG_UNSURE || svm_log_hit(l->fdi, l->vm, from, a, len);
+}
+
+enum svm_where { SW_DATA, SW_HEAP, SW_BO };
+
+struct svm_spot {
+	uint8_t *cpu;
+	uint64_t gpu;
+	bool mirror;	/* GPU address = CPU address, through the mirror */
+};
+
+/* A 4-byte aligned spot of len bytes (align: 4 or 64) in the kind of memory given. */
+static struct svm_spot svm_spot(struct fz *f, struct lane *l, struct svm_mem *m,
+				enum svm_where w, size_t len, size_t align)
+{
+	struct svm_spot s = { .mirror = w != SW_BO };
+	uint64_t size, off;
+	uint8_t *base;
+
+	switch (w) {
+	case SW_DATA:
+		base = m->base + SVM_DATA;
+		size = SVM_DATA_SIZE;
+		break;
+	case SW_HEAP:
+		base = m->heap;
+		size = SVM_HEAP_SIZE;
+		break;
+	default:
+		base = l->map + SVM_BO_DATA;
+		size = LANE_FENCES - SVM_BO_DATA;
+		break;
+	}
+	off = (rnd64(&f->r) % ((size - len) / align + 1)) * align;
+	s.cpu = base + off;
+	s.gpu = s.mirror ? uptr(s.cpu) : LANE_BO_ADDR + SVM_BO_DATA + off;
+	return s;
+}
+
+static bool svm_overlap(const struct svm_spot *a, size_t alen, const struct svm_spot *b,
+			size_t blen)
+{
+	return a->cpu < b->cpu + blen && b->cpu < a->cpu + alen;
+}
+
+/* Whether value v, read where this thread's batch stored, is one of its abandoned batches'. */
+static bool svm_stale(struct fz *f, uint32_t v, uint32_t seq)
+{
+	uint32_t s = (v >> 3) & SVM_SEQ_MASK;
+
+	return f->svm_abandoned && (v & 0xff000000u) == SVM_MAGIC && s != (seq & SVM_SEQ_MASK) &&
+	       s <= (f->svm_abandoned & SVM_SEQ_MASK);
+}
+
+/* A ban nothing the thread saw explains: what a reader of the kernel log needs. */
+static void svm_unseen(struct fz *f, struct lane *l, uint32_t seq, int64_t ns,
+		       const struct svm_spot *b, const struct svm_spot *t, unsigned int n,
+		       const struct svm_spot *fence)
+{
+	char stores[SVM_MAX_STORES * 20] = "", *p = stores;
+	unsigned int i;
+
+	path_hit(PATH_SVM_BANNED_OTHER);
+	for (i = 0; i < n; i++)
+		p += snprintf(p, stores + sizeof(stores) - p, " %#" PRIx64, t[i].gpu);
+	fprintf(stderr, "xe_fuzz[%d]: %.3f s: SVM batch %u of thread %u banned after %.3f s, "
+		"cause unseen: VM %u queue %u, batch at %#" PRIx64 ", fence at %#" PRIx64
+		", stores at%s; mirror [%#" PRIx64 ", %#" PRIx64 ")%s\n", getpid(),
+		now_ns() / 1e9, seq, f->idx, ns / 1e9, l->vm, l->queue, b->gpu, fence->gpu,
+		stores, l->mir_lo, l->mir_hi, l->mir_ro ? " read-only" : "");
+}
+
+/* The job timeout in force (the module's default if the fuzzer could not set it). */
+static int64_t job_timeout_ns(void)
+{
+	return (int64_t)(opt.job_timeout_ms > 0 ? opt.job_timeout_ms : 10000) * NSEC_PER_MSEC;
+}
+
+/* Replaces the lane's queue (banned, or with a job it gave up on). */
+static void lane_requeue(struct fz *f, struct lane *l)
+{
+	struct obj o = new_obj(l->fdi, l->queue, 0);
+
+	obj_destroy(O_QUEUE, &o);
+	l->hang_end = 0;
+	if (!lane_queue(f, l))
+		lane_down(f, l);
+}
+
+/*
+ * A batch in the thread's SVM memory or malloc'd buffer, at its CPU
+ * address, storing into both and into the lane's BO, with a user fence in
+ * the SVM memory's fence page (or in the BO); mostly placed where the
+ * lane's mirror covers it, now and then not.  Then either the fence came
+ * and every store reads back right, or a store reads wrong while the
+ * thread's memory changed, or another thread's call may have changed the
+ * mappings the batch used; anything else fails the run, as does a store
+ * through a read-only mirror that worked.  Or the queue was banned: as
+ * predicted, after the CPU changed the memory, with the mappings unsure,
+ * by the job timeout, or for a cause not seen.  Given up on after
+ * SVM_WAIT_MS: the lane is rebuilt, so that the job cannot store later into
+ * memory another batch uses.
+ */
+static void lane_svm_run(struct fz *f, struct lane *l, struct svm_mem *m)
+{
+	uint32_t seq = ++f->svm_seq, batch[SVM_MAX_STORES * 4 + 1], *cs = batch;
+	unsigned int k = 1 + rnd(&f->r, SVM_MAX_STORES), n = 0, i, j, tries;
+	bool ro = l->mir == MIR_KNOWN && l->mir_ro, ro_write = false, bo_moved = false;
+	uint32_t vals[SVM_MAX_STORES], got = 0, zero32 = 0, seq0;
+	uint64_t fence_val = 0xfe0000000000ull | seq, zero = 0;
+	int pred, ret, fd = fd_at(l->fdi), bad = -1;
+	struct svm_spot b, t[SVM_MAX_STORES], fence;
+	bool churned, foreign, faulted = false;
+	int64_t t0;
+	struct drm_xe_sync sync;
+	enum svm_where w;
+	size_t blen;
+
+	/* A ban must be this batch's doing. */
+	if (l->unsettled) {
+		lane_requeue(f, l);
+		if (!l->up)
+			return;
+	}
+	/* The batch: in memory the mirror covers, mostly. */
+	blen = 4 * (4 * k + 1);
+	w = chance(&f->r, 70) ? SW_DATA : SW_HEAP;
+	b = svm_spot(f, l, m, w, blen, chance(&f->r, 30) ? 4 : 64);
+	if (!svm_predict(l, b.gpu, blen, false) && chance(&f->r, 80))
+		b = svm_spot(f, l, m, w == SW_DATA ? SW_HEAP : SW_DATA, blen, 64);
+	pred = svm_predict(l, b.gpu, blen, false);
+
+	/* The stores: distinct, clear of the batch; to the BO more with a read-only mirror. */
+	for (i = 0; i < k; i++) {
+		unsigned int p = rnd(&f->r, 100);
+
+		w = p < (ro ? 15u : 45u) ? SW_DATA : p < (ro ? 30u : 80u) ? SW_HEAP : SW_BO;
+		for (tries = 0; tries < 4; tries++) {
+			t[n] = svm_spot(f, l, m, w, 4, 4);
+			/* Not mirrored: elsewhere, mostly. */
+			if (t[n].mirror && !svm_predict(l, t[n].gpu, 4, true) &&
+			    chance(&f->r, 80)) {
+				w = w == SW_DATA ? SW_HEAP : SW_BO;
+				continue;
+			}
+			for (j = 0; j < n && !svm_overlap(&t[n], 4, &t[j], 4); j++)
+				;
+			if (j == n && !svm_overlap(&t[n], 4, &b, blen))
+				break;
+		}
+		if (tries == 4)
+			continue;
+		vals[n] = SVM_MAGIC | (seq & SVM_SEQ_MASK) << 3 | n;
+		if (t[n].mirror) {
+			pred = svm_worse(pred, svm_predict(l, t[n].gpu, 4, true));
+			ro_write |= ro && svm_predict(l, t[n].gpu, 4, false) > 0;
+		}
+		cs = xe_emit_store_dword(cs, t[n].gpu, vals[n]);
+		n++;
+	}
+	cs = xe_emit_bb_end(cs);
+	blen = (cs - batch) * sizeof(*cs);
+
+	/* The user fence: in the fence page, or in the BO. */
+	if (chance(&f->r, ro ? 30 : 75)) {
+		fence.cpu = m->base + SVM_FENCES + 8 * rnd(&f->r, 512);
+		fence.gpu = uptr(fence.cpu);
+		pred = svm_worse(pred, svm_predict(l, fence.gpu, 8, true));
+		ro_write |= ro && svm_predict(l, fence.gpu, 8, false) > 0;
+	} else {
+		fence.cpu = l->map + LANE_FENCES + 8 * (seq % 64);
+		fence.gpu = LANE_BO_ADDR + LANE_FENCES + 8 * (seq % 64);
+	}
+
+	seq0 = __atomic_load_n(&m->seq, __ATOMIC_SEQ_CST);
+	for (i = 0; i < n; i++)
+		guarded_copy(t[i].cpu, &zero32, sizeof(zero32));
+	guarded_copy(fence.cpu, &zero, sizeof(zero));
+	/* Memory the CPU cannot write now: another time. */
+	if (!guarded_copy(b.cpu, batch, blen))
+		return;
+	sync = xe_sync_ufence(fence.gpu, fence_val);
+	t0 = now_ns();
+	ret = lane_exec(f, l, b.gpu, &sync, 1);
+	if (ret) {
+		lane_failed(f, l, ret);
+		return;
+	}
+	l->failures = 0;
+	ret = wait_ufence(fd, uptr(fence.cpu), fence_val, l->queue, SVM_WAIT_MS * NSEC_PER_MSEC);
+	if (ret == -ETIME)	/* the ban may not have been seen yet */
+		ret = wait_ufence(fd, uptr(fence.cpu), fence_val, l->queue,
+				  200 * NSEC_PER_MSEC);
+	t0 = now_ns() - t0;
+	churned = seq0 != __atomic_load_n(&m->seq, __ATOMIC_SEQ_CST) || (seq0 & 1);
+	foreign = lane_foreign(l, b.gpu, blen) || lane_foreign(l, fence.gpu, 8) ||
+		  svm_log_hit(l->fdi, SVM_KEY_QUEUE(l->queue), l->queue_base, 0, 1);
+	for (i = 0; i < n; i++)
+		foreign |= lane_foreign(l, t[i].gpu, 4);
+
+	if (ret == -EIO) {
+		/* Faults slow enough (get-pages retried under churn) hit the job timeout. */
+		if (t0 >= job_timeout_ns() - 100 * NSEC_PER_MSEC)
+			path_hit(PATH_SVM_TIMEOUT);
+		else if (churned)
+			path_hit(PATH_SVM_BANNED_CHURN);
+		else if (!pred)
+			path_hit(PATH_SVM_BANNED_PREDICTED);
+		else if (foreign || pred < 0)
+			path_hit(PATH_SVM_BANNED_FOREIGN);
+		else
+			svm_unseen(f, l, seq, t0, &b, t, n, &fence);
+		lane_requeue(f, l);
+		return;
+	}
+	if (ret) {
+		path_hit(PATH_SVM_TIMEOUT);
+		f->svm_abandoned = seq;
+		lane_down(f, l);
+		return;
+	}
+	path_hit(PATH_UFENCE_SIGNALLED);
+	if (!pred && !foreign)
+		path_hit(PATH_SVM_UNPREDICTED);
+	if (!pred && !foreign && ro_write)
+		wrong("SVM batch %u of thread %u (pid %d, seed %#" PRIx64 ") stored through the "
+		      "read-only mirror [%#" PRIx64 ", %#" PRIx64 ") and completed", seq, f->idx,
+		      getpid(), opt.seed, l->mir_lo, l->mir_hi);
+	for (i = 0; i < n; i++) {
+		uint32_t v = 0;
+
+		if (guarded_copy(&v, t[i].cpu, sizeof(v)) && v == vals[i])
+			continue;
+		if (!t[i].mirror) {
+			bo_moved = true;	/* the BO mapping is everyone's to rebind */
+		} else if (bad < 0) {
+			bad = (int)i;
+			got = v;
+			faulted = !guarded_copy(&v, t[i].cpu, sizeof(v));
+		}
+	}
+	if (bad < 0 && !bo_moved) {
+		path_hit(PATH_SVM_VERIFIED);
+		if (ro && svm_predict(l, b.gpu, blen, false) > 0)
+			path_hit(PATH_SVM_VERIFIED_RO);
+		return;
+	}
+	if (bad < 0 || churned || faulted || foreign || svm_stale(f, got, seq)) {
+		path_hit(PATH_SVM_CHANGED);
+		return;
+	}
+	wrong("SVM batch %u of thread %u (pid %d, seed %#" PRIx64 ") completed, but %#" PRIx64
+	      " reads %#x instead of %#x: batch at %#" PRIx64 ", %u stores, fence at %#" PRIx64
+	      ", mirror %s [%#" PRIx64 ", %#" PRIx64 ")%s, hole [%#" PRIx64 ", %#" PRIx64 ")",
+	      seq, f->idx, getpid(), opt.seed, t[bad].gpu, got, vals[bad], b.gpu, n, fence.gpu,
+	      l->mir == MIR_KNOWN ? "known" : l->mir == MIR_NONE ? "none" : "unknown",
+	      l->mir_lo, l->mir_hi, l->mir_ro ? " read-only" : "", l->hole_lo, l->hole_hi);
+}
+
+/* What a fault-mode lane does with SVM: mostly batches; binds, unbinds, prefetches. */
+static void lane_svm(struct fz *f, struct lane *l, struct svm_mem *m)
+{
+	unsigned int p = rnd(&f->r, 100);
+
+	if (l->mir == MIR_NONE && chance(&f->r, 90))
+		p = 0;
+	if (p < 10)
+		lane_mirror(f, l, m);
+	else if (p < 18)
+		lane_unmirror(f, l, m);
+	else if (p < 24)
+		lane_prefetch(f, l, m);
+	else if (p < 30)
+		lane_mirror_forbidden(f, l, m);
+	else if (p < 32)
+		lane_down(f, l);	/* a fresh VM, mirrored anew */
+	else
+		lane_svm_run(f, l, m);
+}
+
 static void do_lane(struct fz *f)
 {
 	struct lane *l = f->lane;
 	unsigned int p = rnd(&f->r, 100);
+	struct svm_mem *m;
 
 	if (!l->up && !lane_up(f, l))
 		return;
+	m = svm_mem_of(f);
+	if (m && (l->vm_flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) && chance(&f->r, 60)) {
+		lane_svm(f, l, m);
+		return;
+	}
+	if (m && !(l->vm_flags & DRM_XE_VM_CREATE_FLAG_FAULT_MODE) && chance(&f->r, 2)) {
+		lane_mirror_nonfault(f, l);
+		return;
+	}
 	if (p < 60)
 		lane_run(f, l);
 	else if (p < 90)
@@ -3106,20 +4086,159 @@ static void *fuzz_thread(void *arg)
 	return NULL;
 }
 
+/* Maps pages where a hole was made; false if the place was taken meanwhile. */
+static bool svm_refill(uint8_t *p, uint64_t size, int prot)
+{
+	void *q = mmap(p, size, prot, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE |
+		       (prot == PROT_NONE ? MAP_NORESERVE : 0), -1, 0);
+
+	if (q == p)
+		return true;
+	if (q != MAP_FAILED)
+		munmap(q, size);	/* taken as a hint */
+	return false;
+}
+
+/*
+ * A fork: the parent's private pages become copy-on-write under the
+ * GPU's mappings, and the child keeps them a moment before it exits.  At
+ * most one a second; the thread's SVM sequence is not bumped: the parent's
+ * memory must keep what the GPU stores.
+ */
+static void svm_fork(struct rng *r)
+{
+	static int64_t last;
+	unsigned int pause = 1000 + rnd(r, 4000);
+	int64_t now = now_ns();
+	pid_t pid;
+
+	if (now - last < NSEC_PER_SEC)
+		return;
+	last = now;
+	pid = fork();
+	if (pid == 0) {
+		usleep(pause);
+		_exit(0);
+	}
+	if (pid > 0 && waitpid(pid, NULL, 0) == pid)
+		path_hit(PATH_SVM_FORK);
+}
+
+/*
+ * Changes the SVM memory of a thread under its batches, with the thread's
+ * sequence odd meanwhile: holes (munmap, mremap away and back, a shrunk
+ * mapping) mapped again after a moment, pages made read-only or
+ * inaccessible for a moment, discarded, replaced or rewritten in place; the
+ * fence page and the malloc'd buffer now and then.  A hole that cannot be
+ * filled again (something else was mapped there) puts the memory out of use.
+ */
+static void svm_churn(struct rng *r)
+{
+	struct svm_mem *m = &W.svm[rnd(r, W.nsvm)];
+	uint64_t size = 4096ull << rnd(r, 6), hoff = 4096ull * rnd(r, 16);
+	uint64_t hlen = 4096ull << rnd(r, 4);
+	uint8_t *spare = m->base + SVM_SPARE;
+	uint8_t *p = m->base + SVM_DATA + ((rnd64(r) % (SVM_DATA_SIZE - size + 1)) & ~0xfffull);
+	unsigned int pause = 200 + rnd(r, 1500), op = rnd(r, 17);
+	const int rw = PROT_READ | PROT_WRITE;
+	bool ok = true;
+
+	if (__atomic_load_n(&m->lost, __ATOMIC_RELAXED))
+		return;
+	if (op == 16) {
+		svm_fork(r);
+		return;
+	}
+	if (hoff + hlen > SVM_HEAP_SIZE)
+		hlen = SVM_HEAP_SIZE - hoff;
+	__atomic_add_fetch(&m->seq, 1, __ATOMIC_SEQ_CST);
+	switch (op) {
+	case 0:
+	case 1:
+		munmap(p, size);
+		usleep(pause);
+		ok = svm_refill(p, size, rw);
+		break;
+	case 2:
+	case 3:
+		if (mremap(p, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, spare) == MAP_FAILED)
+			break;
+		usleep(pause);
+		if (mremap(spare, size, size, MREMAP_MAYMOVE | MREMAP_FIXED, p) == MAP_FAILED) {
+			munmap(spare, size);
+			ok = svm_refill(p, size, rw);
+		}
+		ok = svm_refill(spare, size, PROT_NONE) && ok;
+		break;
+	case 4:
+		if (size < 8192 || mremap(p, size, size / 2, 0) == MAP_FAILED)
+			break;
+		usleep(pause);
+		ok = svm_refill(p + size / 2, size / 2, rw);
+		break;
+	case 5:
+	case 6:
+		mprotect(p, size, PROT_READ);
+		usleep(pause);
+		mprotect(p, size, rw);
+		break;
+	case 7:
+		mprotect(p, size, PROT_NONE);
+		usleep(pause);
+		mprotect(p, size, rw);
+		break;
+	case 8:
+	case 9:
+		madvise(p, size, MADV_DONTNEED);
+		break;
+	case 10:
+		mmap(p, size, rw, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0);
+		break;
+	case 11:
+		touch(p, size, true);	/* the CPU's stores race the GPU's */
+		break;
+	case 12:
+		p = m->base + SVM_FENCES;
+		munmap(p, 4096);
+		usleep(pause);
+		ok = svm_refill(p, 4096, rw);
+		break;
+	case 13:
+	case 14:
+		madvise(m->heap + hoff, hlen, MADV_DONTNEED);
+		break;
+	default:
+		mprotect(m->heap + hoff, hlen, PROT_READ);
+		usleep(pause);
+		mprotect(m->heap + hoff, hlen, rw);
+		break;
+	}
+	__atomic_add_fetch(&m->seq, 1, __ATOMIC_SEQ_CST);
+	if (!ok)
+		__atomic_store_n(&m->lost, true, __ATOMIC_RELAXED);
+	path_hit(PATH_SVM_CHURN);
+}
+
 /*
  * Changes the pages of the churned region under the binds: fresh pages
  * mapped over old ones, pages discarded, made read-only or inaccessible
- * for a moment.  The region is never left with a hole.
+ * for a moment.  The region is never left with a hole.  Every 10 to 60 ms,
+ * changes some SVM memory too (see svm_churn()).
  */
 static void *churn_thread(void *arg)
 {
 	struct rng *r = arg;
 	uint8_t *base = churn_base();
+	int64_t next_svm = 0;
 
 	while (!should_stop()) {
 		uint64_t size = 4096ull << rnd(r, 8);
 		uint8_t *p = base + ((rnd64(r) % (CHURN_SIZE - size + 1)) & ~0xfffull);
 
+		if (W.nsvm && now_ns() >= next_svm) {
+			svm_churn(r);
+			next_svm = now_ns() + (10 + rnd(r, 50)) * NSEC_PER_MSEC;
+		}
 		switch (rnd(r, 5)) {
 		case 0:
 			if (mmap(p, size, PROT_READ | PROT_WRITE,
@@ -3173,6 +4292,42 @@ static struct fz *fz_new(unsigned int idx, uint64_t seed)
 	return f;
 }
 
+/*
+ * The SVM memory of each thread (see SVM_BASE); without a fixed area that
+ * nothing else can be mapped into, the lanes run no SVM batches.
+ */
+static void svm_init(void)
+{
+	uint8_t *area;
+	unsigned int i;
+
+	if (!dev.mirror)
+		return;
+	area = mmap((void *)(uintptr_t)SVM_BASE, SVM_AREA, PROT_NONE,
+		    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED_NOREPLACE, -1, 0);
+	if (area == MAP_FAILED)
+		return;
+	if (area != (uint8_t *)(uintptr_t)SVM_BASE) {
+		munmap(area, SVM_AREA);
+		return;
+	}
+	for (i = 0; i < opt.threads; i++) {
+		struct svm_mem *m = &W.svm[i];
+		uint8_t *heap = malloc(SVM_HEAP_SIZE + 4096);
+
+		m->base = area + i * SVM_STRIDE;
+		if (!heap ||
+		    mmap(m->base + SVM_FENCES, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED ||
+		    mmap(m->base + SVM_DATA, SVM_DATA_SIZE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) == MAP_FAILED)
+			return;
+		m->heap = (uint8_t *)(((uintptr_t)heap + 4095) & ~(uintptr_t)4095);
+		memset(m->heap, 0, SVM_HEAP_SIZE);
+		W.nsvm = i + 1;
+	}
+}
+
 static bool world_init(void)
 {
 	unsigned int i;
@@ -3209,6 +4364,7 @@ static bool world_init(void)
 		memset(p, 0, W.malloc_size[i]);
 		W.malloc_buf[i] = p;
 	}
+	svm_init();
 	return true;
 }
 
@@ -3522,14 +4678,20 @@ static bool report(int64_t t0)
 	if (st->unexpected > nbad)
 		printf("# ... %" PRIu64 " calls returned undocumented errnos in all\n",
 		       st->unexpected);
+	for (i = 0; i < st->nwrong && i < MAX_WRONG; i++)
+		printf("# wrong: %s\n", st->wrong[i]);
+	if (st->nwrong > MAX_WRONG)
+		printf("# ... %u wrong results in all\n", st->nwrong);
 	for (i = 0; i < sup.n; i++)
 		printf("# problem: %s\n", sup.text[i]);
 	if (sup.total > sup.n)
 		printf("# ... %u problems in all\n", sup.total);
 
-	ok = !st->unexpected && !sup.total;
+	ok = !st->unexpected && !sup.total && !st->nwrong;
 	/* The first reason on the result line, where a short report shows it. */
-	if (sup.n)
+	if (st->nwrong)
+		printf("not ok 1 fuzz # %s\n", st->wrong[0]);
+	else if (sup.n)
 		printf("not ok 1 fuzz # %s\n", sup.text[0]);
 	else if (nbad)
 		printf("not ok 1 fuzz # %s returned undocumented errno %d\n",
@@ -3586,6 +4748,9 @@ static bool probe_device(int fd)
 	}
 	if (config->num_params > DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY)
 		dev.max_prio = config->info[DRM_XE_QUERY_CONFIG_MAX_EXEC_QUEUE_PRIORITY];
+	if (config->num_params > DRM_XE_QUERY_CONFIG_FLAGS)
+		dev.mirror = config->info[DRM_XE_QUERY_CONFIG_FLAGS] &
+			     DRM_XE_QUERY_CONFIG_FLAG_HAS_CPU_ADDR_MIRROR;
 	dev.ndev = xe_count_devices();
 out:
 	free(engines);
@@ -3710,9 +4875,10 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("# %d devices, %u engines, sysmem %#x vram %#x (%" PRIu64 " MiB), %u s, "
-	       "%u procs x %u threads%s%s\n", dev.ndev, dev.neng, dev.sysmem, dev.vram,
+	       "%u procs x %u threads%s%s%s\n", dev.ndev, dev.neng, dev.sysmem, dev.vram,
 	       dev.vram_size >> 20, opt.seconds, opt.procs, opt.threads,
-	       opt.calls ? ", bounded in calls" : "", opt.no_kill ? ", no kills" : "");
+	       opt.calls ? ", bounded in calls" : "", opt.no_kill ? ", no kills" : "",
+	       dev.mirror ? "" : ", no CPU address mirror");
 
 	st = mmap(NULL, sizeof(*st), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	if (st == MAP_FAILED) {
