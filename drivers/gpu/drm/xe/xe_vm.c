@@ -1378,8 +1378,10 @@ static int xe_vm_bind_copy_ops(struct xe_device *xe, struct drm_xe_vm_bind *args
  * a BO in its range was not created for; -ENOENT for an unknown VM, BO or
  * bind queue; -EFAULT for unreadable arrays or user memory that cannot be
  * mirrored; -ENOMEM or -ENOSPC when a region has no room for a prefetched
- * BO; -EINTR/-ERESTARTSYS on a signal; -ETIMEDOUT if the GT stopped
- * answering TLB invalidations.
+ * BO; -EBUSY when a bind would remove mirrored memory the GPU still maps,
+ * or user memory kept changing while its pages were found; -EINTR or
+ * -ERESTARTSYS on a signal; -ETIMEDOUT if the GT stopped answering TLB
+ * invalidations.
  */
 int xe_vm_bind_ioctl(struct drm_device *dev, void *data, struct drm_file *file)
 {

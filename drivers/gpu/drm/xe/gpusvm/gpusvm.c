@@ -571,8 +571,6 @@ static struct gpusvm_range *gpusvm_range_place(struct gpusvm *svm,
 	range->notifier = notifier;
 	range->itree.start = ALIGN_DOWN(addr, size);
 	range->itree.last = range->itree.start + size - 1;
-	/* Invalid until its pages are found: any sequence will do. */
-	range->notifier_seq = 0;
 
 	down_write(&svm->notifier_lock);
 	interval_tree_insert(&range->itree, &notifier->ranges);
@@ -870,7 +868,6 @@ int gpusvm_range_get_pages(struct gpusvm *svm, struct gpusvm_range *range,
 		if (!err) {
 			down_read(&svm->notifier_lock);
 			if (!mmu_interval_read_retry(mni, hmm_range.notifier_seq)) {
-				range->notifier_seq = hmm_range.notifier_seq;
 				WRITE_ONCE(range->pages_valid, true);
 				up_read(&svm->notifier_lock);
 				break;

@@ -105,8 +105,6 @@ struct gpusvm_range {
 	struct interval_tree_node itree;
 	/** @gc_link: entry in &gpusvm.gc_list, under &gpusvm.gc_lock */
 	struct list_head gc_link;
-	/** @notifier_seq: sequence the pages were found under */
-	unsigned long notifier_seq;
 	/**
 	 * @dma: one entry per page; the entry of a block's first page
 	 * describes the block, the others are unused. Written by
